@@ -1,0 +1,83 @@
+import { z } from 'zod';
+import { idmefv2ConfigSchema } from '../forwarders/idmefv2/config.js';
+import { soarConfigSchema } from '../forwarders/soar/config.js';
+import { elasticConfigSchema } from '../sources/elastic/config.js';
+import { illumioConfigSchema } from '../sources/illumio/config.js';
+import { maxpatrolConfigSchema } from '../sources/maxpatrol/config.js';
+import { intelixConfigSchema, sophosConfigSchema } from '../sources/sophos/config.js';
+import { secret, severity, url } from './common.js';
+
+export const LOCALES = ['en', 'ru', 'hu'] as const;
+export type Locale = (typeof LOCALES)[number];
+
+const chatId = z.union([z.number().int(), z.string().regex(/^-?\d+$/, 'must be a numeric chat id')]).transform(String);
+
+const telegramSchema = z.object({
+  token: secret.regex(/^\d+:[A-Za-z0-9_-]+$/, 'must look like a Bot API token (digits:letters)'),
+  apiRoot: url.default('https://api.telegram.org'),
+  admins: z.array(chatId).min(1, 'at least one admin user id'),
+  pingSticker: z.string().default(''),
+  /** Seconds a pending approval request stays open. */
+  approvalTtl: z.number().int().min(60).default(7 * 24 * 3600),
+  /** Pending posts to one chat above which they are folded into digest messages. */
+  digestThreshold: z.number().int().min(2).default(10),
+});
+
+const routeSchema = z.object({
+  chat: chatId,
+  sources: z.array(z.string().min(1)).optional(),
+  minSeverity: severity.default('info'),
+});
+
+const storeSchema = z.object({
+  url: z
+    .string()
+    .min(1)
+    .default('sqlite://./data/socbot.sqlite')
+    .refine((v) => /^(sqlite|redis|rediss|postgres|postgresql|memory):/.test(v), 'must start with sqlite://, redis://, postgresql:// or memory://'),
+});
+
+const deliverySchema = z.object({
+  /** Attempts before an outbox entry becomes a dead letter. */
+  maxAttempts: z.number().int().min(1).max(100).default(8),
+  /** Longest retry_after honoured in place; longer waits keep the entry pending. */
+  maxRetryAfter: z.number().int().min(1).default(3600),
+});
+
+export const configSchema = z.object({
+  locale: z.enum(LOCALES).default('en'),
+  timezone: z
+    .string()
+    .default('UTC')
+    .refine((tz) => {
+      try {
+        new Intl.DateTimeFormat('en', { timeZone: tz });
+        return true;
+      } catch {
+        return false;
+      }
+    }, 'must be an IANA time zone such as Europe/Moscow'),
+  store: storeSchema.default({ url: 'sqlite://./data/socbot.sqlite' }),
+  telegram: telegramSchema,
+  routes: z.array(routeSchema).default([]),
+  delivery: deliverySchema.default({ maxAttempts: 8, maxRetryAfter: 3600 }),
+  sources: z
+    .object({
+      maxpatrol: maxpatrolConfigSchema.optional(),
+      elastic: elasticConfigSchema.optional(),
+      sophos: sophosConfigSchema.optional(),
+      intelix: intelixConfigSchema.optional(),
+      illumio: illumioConfigSchema.optional(),
+    })
+    .default({}),
+  forwarders: z
+    .object({
+      soar: soarConfigSchema.optional(),
+      idmefv2: idmefv2ConfigSchema.optional(),
+    })
+    .default({}),
+});
+
+export type Config = z.infer<typeof configSchema>;
+export type TelegramConfig = Config['telegram'];
+export type RouteConfig = Config['routes'][number];

@@ -1,0 +1,187 @@
+/**
+ * The ports between the core and its adapters. Everything here is an interface; adapters live at the edge.
+ */
+import type { Actor, Requirement } from './access.js';
+import type { Incident, IncidentDraft, SourceId } from './incident.js';
+import type { Reply } from './reply.js';
+
+export type { Clock } from './clock.js';
+
+// ---------------------------------------------------------------- store
+
+/** Anything with a zod-like `parse`; keeps core free of a schema library. */
+export interface Validator<T> {
+  parse(value: unknown): T;
+}
+
+/**
+ * A namespace of versioned records. Writes that fail throw `AppError('store')` (keyv only returns false),
+ * reads of a record with an unknown version or shape return undefined and log, never crash.
+ */
+export interface Collection<T> {
+  get(id: string): Promise<T | undefined>;
+  set(id: string, value: T, ttlMs?: number): Promise<void>;
+  delete(id: string): Promise<boolean>;
+  entries(): AsyncIterable<readonly [string, T]>;
+}
+
+export interface Store {
+  collection<T>(namespace: string, validator: Validator<T>): Collection<T>;
+  /** The backend's name for /debug (sqlite, redis, postgres, memory). */
+  readonly kind: string;
+  close(): Promise<void>;
+}
+
+// ---------------------------------------------------------------- sources
+
+export interface PollResult {
+  readonly drafts: readonly IncidentDraft[];
+  /** Opaque; saved only after the drafts are durably enqueued. Undefined keeps the previous cursor. */
+  readonly nextCursor: string | undefined;
+  /** True when the source stopped early (page cap) and the pipeline should poll again right away. */
+  readonly more?: boolean;
+  /** Items that failed validation or mapping; logged by the adapter, counted for /debug. */
+  readonly quarantined?: number;
+}
+
+/** An operation a person can run on an incident from its card (MaxPatrol Confirm/Close, …). */
+export interface IncidentAction {
+  /** Short and stable: stored in button records. */
+  readonly id: string;
+  /** Fluent id of the button label. */
+  readonly labelKey: string;
+  readonly requires: Requirement;
+  appliesTo(incident: Incident): boolean;
+  run(incident: Incident, actor: Actor, signal: AbortSignal): Promise<ActionOutcome>;
+}
+
+export interface ActionOutcome {
+  /** Fresh content from the source; the pipeline merges it and edits the cards. */
+  readonly draft?: IncidentDraft;
+  /** Fluent id of the toast shown to the presser. */
+  readonly noticeKey: string;
+  readonly vars?: Readonly<Record<string, string | number>>;
+}
+
+export interface SourceAdapter {
+  readonly id: SourceId;
+  poll(cursor: string | undefined, signal: AbortSignal): Promise<PollResult>;
+  /** Connectivity and auth check (socbot check --probe, /ping). */
+  probe?(signal: AbortSignal): Promise<void>;
+  /** Re-read one incident from the source (Refresh button). */
+  refresh?(incident: Incident, signal: AbortSignal): Promise<IncidentDraft>;
+  readonly actions?: readonly IncidentAction[];
+  close?(): Promise<void>;
+}
+
+// ---------------------------------------------------------------- forwarders
+
+export interface ForwardResult {
+  /** The remote id (SOAR incident id, IDMEFv2 message ID). */
+  readonly ref: string;
+  readonly link?: string;
+  /** False when an existing remote record was found and reused. */
+  readonly created: boolean;
+  readonly dryRun?: boolean;
+}
+
+export interface Forwarder {
+  readonly id: string;
+  /** Fluent id of the button label ("→ SOAR"). */
+  readonly labelKey: string;
+  /**
+   * Idempotent per incident: a retry, a double press or a restart must leave one remote record.
+   * Throws AppError: `bad-request`/`auth` are permanent, `unavailable`/`rate-limited` retryable.
+   */
+  forward(incident: Incident, actor: Actor, signal: AbortSignal): Promise<ForwardResult>;
+  /** Called when an already forwarded incident gained sub-events. */
+  update?(incident: Incident, previous: Incident, signal: AbortSignal): Promise<void>;
+}
+
+// ---------------------------------------------------------------- chat delivery
+
+/** `platform:chatId`, e.g. `telegram:-1001234567890`. */
+export type Destination = string;
+
+export function destination(platform: string, chatId: string): Destination {
+  return `${platform}:${chatId}`;
+}
+
+export function splitDestination(dest: Destination): { platform: string; chatId: string } {
+  const at = dest.indexOf(':');
+  return { platform: dest.slice(0, at), chatId: dest.slice(at + 1) };
+}
+
+export interface DeliveryLimits {
+  /** Minimum spacing between two messages to this chat. */
+  readonly minIntervalMs: number;
+  /** Backlog size from which pending posts are folded into digests. */
+  readonly digestThreshold: number;
+  /** How many incidents one digest may name. */
+  readonly digestMax: number;
+}
+
+/** A platform's delivery side. Errors are `DeliveryError`s (see delivery-error.ts). */
+export interface ChatNotifier {
+  readonly platform: string;
+  limits(chatId: string): DeliveryLimits;
+  /** Posts a card; returns the platform's message reference. */
+  post(chatId: string, incident: Incident): Promise<string>;
+  /** Brings an existing card up to date; "not modified" is success. */
+  edit(chatId: string, messageRef: string, incident: Incident): Promise<void>;
+  /** One message naming every incident given (key, severity, title). */
+  digest(chatId: string, incidents: readonly Incident[]): Promise<string>;
+  /** A localised notice (health transitions, dead letters) to one chat. */
+  notice(chatId: string, key: string, vars?: Readonly<Record<string, string | number>>): Promise<void>;
+}
+
+/** Which chats an incident goes to (approved chats filtered by routes). */
+export interface DestinationResolver {
+  destinationsFor(incident: Incident): Promise<readonly Destination[]>;
+}
+
+/** Tells every admin something, once per call; used for health transitions and dead letters. */
+export interface AdminNotifier {
+  notifyAdmins(key: string, vars?: Readonly<Record<string, string | number>>): Promise<void>;
+}
+
+// ---------------------------------------------------------------- commands
+
+export interface CommandContext {
+  readonly actor: Actor;
+  /** Raw argument text after the command word. */
+  readonly args: string;
+  t(key: string, vars?: Readonly<Record<string, string | number>>): string;
+  readonly signal: AbortSignal;
+}
+
+export interface CommandModule {
+  /** `alerts` → `/alerts`; 1–32 chars of a-z0-9_. */
+  readonly name: string;
+  /** Fluent id of the menu description. */
+  readonly descriptionKey: string;
+  readonly requires: Requirement;
+  run(ctx: CommandContext): Promise<Reply>;
+}
+
+export interface ActionContext extends CommandContext {
+  /** The message the button sits on, for handlers that edit it. */
+  readonly messageRef?: string;
+}
+
+export interface ActionResult {
+  /** Short answer to the press (≤ 200 chars). */
+  readonly toast?: string;
+  readonly alert?: boolean;
+  /** Replace the message the button is on. */
+  readonly edit?: Reply;
+  /** Send a new message into the chat. */
+  readonly reply?: Reply;
+}
+
+/** The server side of a button: `action` names it, the stored payload is validated by the handler. */
+export interface ActionHandler {
+  readonly action: string;
+  readonly requires: Requirement;
+  handle(payload: unknown, ctx: ActionContext): Promise<ActionResult>;
+}

@@ -1,0 +1,21 @@
+import { z } from 'zod';
+import { caFile, pollInterval, secret, url } from '../../config/common.js';
+
+export const maxpatrolConfigSchema = z.object({
+  url,
+  authUrl: url,
+  username: z.string().min(1, 'required'),
+  password: secret,
+  clientId: z.string().min(1).default('mpx'),
+  clientSecret: secret,
+  pollInterval,
+  caFile,
+  /** Seconds re-read behind the cursor so late-indexed incidents are not missed. */
+  lookback: z.number().int().min(0).default(300),
+  /** How far back the very first poll reaches. */
+  initialLookback: z.number().int().min(0).default(3600),
+  pageSize: z.number().int().min(1).max(500).default(50),
+  /** Events fetched per incident for the card. */
+  eventsLimit: z.number().int().min(0).max(1000).default(50),
+});
+export type MaxpatrolConfig = z.infer<typeof maxpatrolConfigSchema>;
