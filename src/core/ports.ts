@@ -3,7 +3,9 @@
  */
 import type { Actor, Requirement } from './access.js';
 import type { Incident, IncidentDraft, SourceId } from './incident.js';
-import type { Reply } from './reply.js';
+import type { Clock as ClockPort } from './clock.js';
+import type { Logger } from './logger.js';
+import type { JsonValue, Reply } from './reply.js';
 
 export type { Clock } from './clock.js';
 
@@ -184,4 +186,106 @@ export interface ActionHandler {
   readonly action: string;
   readonly requires: Requirement;
   handle(payload: unknown, ctx: ActionContext): Promise<ActionResult>;
+}
+
+// ---------------------------------------------------------------- dependencies handed to adapters
+
+
+/** What every source and forwarder factory receives besides its config slice. */
+export interface AdapterDeps {
+  readonly logger: Logger;
+  readonly clock: ClockPort;
+  /**
+   * A private namespace for caches that must survive a restart (ids resolved once, dedupe caches).
+   * Never put access tokens here: the state file must hold no secret.
+   */
+  readonly state: Collection<JsonValue>;
+}
+
+// ---------------------------------------------------------------- services the chat platforms use
+
+export interface SourceHealth {
+  readonly source: SourceId;
+  readonly state: 'ok' | 'failing' | 'unknown';
+  readonly since: string | undefined;
+  readonly lastSuccessAt: string | undefined;
+  readonly lastErrorKind: string | undefined;
+  /** Redacted, one line. */
+  readonly lastError: string | undefined;
+  readonly consecutiveFailures: number;
+  readonly cursor: string | undefined;
+  readonly quarantined: number;
+}
+
+/** A button a card shows: built-ins (details, ack, refresh), source actions and forwarders. */
+export interface CardAction {
+  /** `details`, `ack`, `refresh`, `src:<actionId>`, `fwd:<forwarderId>`. */
+  readonly id: string;
+  readonly labelKey: string;
+  readonly requires: Requirement;
+}
+
+export interface AuditEntry {
+  readonly at: string;
+  readonly actor: string;
+  readonly action: string;
+  readonly target: string;
+  readonly outcome: 'ok' | 'refused' | 'failed';
+  readonly details?: string;
+}
+
+export interface AuditLog {
+  record(entry: Omit<AuditEntry, 'at'>): Promise<void>;
+  recent(limit: number): Promise<readonly AuditEntry[]>;
+}
+
+/** Everything a chat platform may do to incidents. Every call re-reads state; nothing trusts the button. */
+export interface IncidentService {
+  get(ref: string): Promise<Incident | undefined>;
+  /** By display key (`INC-123`) or by `source:id`. */
+  findByKey(key: string): Promise<Incident | undefined>;
+  /** Incidents first seen at or after `since`, newest first. */
+  listSince(since: Date): Promise<readonly Incident[]>;
+  /** The buttons the card of this incident should carry now. */
+  cardActions(incident: Incident): readonly CardAction[];
+  acknowledge(ref: string, actor: Actor): Promise<Incident>;
+  refresh(ref: string, actor: Actor, signal: AbortSignal): Promise<Incident>;
+  runSourceAction(ref: string, actionId: string, actor: Actor, signal: AbortSignal): Promise<{ incident: Incident; outcome: ActionOutcome }>;
+  /** Forwards once (idempotent); the returned state is also stored on the incident and the cards edited. */
+  forward(ref: string, forwarderId: string, actor: Actor, signal: AbortSignal): Promise<Incident>;
+  forwarderIds(): readonly string[];
+}
+
+export interface OutboxStats {
+  readonly pending: number;
+  readonly dead: number;
+  readonly byDestination: Readonly<Record<Destination, number>>;
+}
+
+export interface DeadLetter {
+  readonly id: string;
+  readonly destination: Destination;
+  readonly ref: string;
+  readonly reason: string;
+  readonly at: string;
+}
+
+/** Read-only diagnostics for /ping and /debug. */
+export interface Diagnostics {
+  readonly version: string;
+  readonly startedAt: Date;
+  health(): Promise<readonly SourceHealth[]>;
+  outbox(): Promise<OutboxStats>;
+  deadLetters(limit: number): Promise<readonly DeadLetter[]>;
+  /** Last errors logged at warn/error, redacted. */
+  recentErrors(limit: number): readonly { at: string; message: string }[];
+}
+
+/**
+ * Chat bookkeeping the outbox worker needs from the platform that owns the chats: a 403 makes a chat inactive,
+ * a migration moves its approval (and routes) to the new id.
+ */
+export interface ChatLifecycle {
+  markInactive(dest: Destination, reason: string): Promise<void>;
+  migrate(from: Destination, to: Destination): Promise<void>;
 }

@@ -3,13 +3,9 @@ import { oneLine, redactText, redactValue } from './redact.js';
 
 export type LogLevel = 'error' | 'warn' | 'info' | 'debug';
 
-export interface Logger {
-  error(message: string, meta?: Record<string, unknown>): void;
-  warn(message: string, meta?: Record<string, unknown>): void;
-  info(message: string, meta?: Record<string, unknown>): void;
-  debug(message: string, meta?: Record<string, unknown>): void;
-  child(meta: Record<string, unknown>): Logger;
-}
+import type { Logger } from '../core/logger.js';
+
+export type { Logger };
 
 /** Every record passes here: secrets and token URLs are masked and each record stays on one line. */
 const redactFormat = winston.format((info) => {
