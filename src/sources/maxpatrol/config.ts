@@ -17,5 +17,11 @@ export const maxpatrolConfigSchema = z.object({
   pageSize: z.number().int().min(1).max(500).default(50),
   /** Events fetched per incident for the card. */
   eventsLimit: z.number().int().min(0).max(1000).default(50),
+  /** Pages read per poll; when reached the poll returns `more: true` and the next one continues. */
+  maxPagesPerPoll: z.number().int().min(1).max(1000).default(20),
+  /** OAuth scope of the password grant; `mpx.api` alone also works on some Cores. */
+  scope: z.string().min(1).default('authorization offline_access mpx.api ptkb.api'),
+  /** Per-request timeout in seconds. */
+  requestTimeout: z.number().int().min(1).max(600).default(30),
 });
 export type MaxpatrolConfig = z.infer<typeof maxpatrolConfigSchema>;
