@@ -25,6 +25,8 @@ type AdapterFactory = (namespace: string) => Promise<KeyvStoreAdapter | Map<stri
 
 export interface OpenStoreOptions {
   logger: Logger;
+  /** How long SQLite waits for another connection's lock before a write fails. */
+  busyTimeoutMs?: number;
 }
 
 export function storeKind(url: string): 'sqlite' | 'redis' | 'postgres' | 'memory' {
@@ -50,7 +52,7 @@ export function prepareSqliteFile(url: string): string {
   return file;
 }
 
-async function adapterFactory(url: string): Promise<AdapterFactory> {
+async function adapterFactory(url: string, busyTimeoutMs: number): Promise<AdapterFactory> {
   const memory = new Map<string, Map<string, unknown>>();
   switch (storeKind(url)) {
     case 'memory':
@@ -65,7 +67,7 @@ async function adapterFactory(url: string): Promise<AdapterFactory> {
       const file = prepareSqliteFile(url);
       const { default: KeyvSqlite } = await import('@keyv/sqlite');
       // Several namespaces mean several connections to one file: wait for locks instead of failing at once.
-      return (_ns) => Promise.resolve(new KeyvSqlite({ uri: `sqlite://${file}`, busyTimeout: 10_000 }) as unknown as KeyvStoreAdapter);
+      return (_ns) => Promise.resolve(new KeyvSqlite({ uri: `sqlite://${file}`, busyTimeout: busyTimeoutMs }) as unknown as KeyvStoreAdapter);
     }
     case 'redis': {
       const { default: KeyvRedis } = await import('@keyv/redis');
@@ -141,7 +143,7 @@ class KeyvCollection<T> implements Collection<T> {
 
 export async function openStore(url: string, options: OpenStoreOptions): Promise<Store> {
   const kind = storeKind(url);
-  const factory = await adapterFactory(url);
+  const factory = await adapterFactory(url, options.busyTimeoutMs ?? 10_000);
   const instances = new Map<string, Keyv>();
   const pending: Promise<unknown>[] = [];
 

@@ -1,0 +1,160 @@
+import { describe, expect, it } from 'vitest';
+import { AppError } from '../../../src/core/errors.js';
+import { draft } from '../../support/memory.js';
+import { createHarness, eventually } from '../../support/pipeline-harness.js';
+
+const signal = new AbortController().signal;
+
+describe('pipeline and delivery', () => {
+  it('delivers 250 incidents across pages once each, in order', async () => {
+    const h = await createHarness({ chats: ['1', '2'] });
+    h.source.items = Array.from({ length: 250 }, (_, i) => draft(`id-${i}`));
+    const summary = await h.pipeline.pollOnce('fake', signal);
+    expect(summary.created).toBe(250);
+    expect(h.source.polls).toBe(5);
+    h.worker.start();
+    await eventually(() => expect(h.notifier.postedKeys('1')).toHaveLength(250));
+    await eventually(() => expect(h.notifier.postedKeys('2')).toHaveLength(250));
+    expect(h.notifier.postedKeys('1')).toEqual(h.source.items.map((d) => d.sourceId));
+    // A second poll of the same data announces nothing.
+    await h.pipeline.pollOnce('fake', signal);
+    await h.worker.stop();
+    expect(new Set(h.notifier.postedKeys()).size).toBe(250);
+    expect(h.notifier.postedKeys()).toHaveLength(500);
+  });
+
+  it('a crash after enqueue and before the cursor is saved causes no duplicate', async () => {
+    const h = await createHarness();
+    h.source.items = Array.from({ length: 30 }, (_, i) => draft(`c-${i}`));
+    await h.pipeline.pollOnce('fake', signal);
+    // The crash: everything was enqueued, the cursor write never happened.
+    await h.store.collection('cursors', { parse: (v: unknown) => v as string }).delete('fake');
+    const again = await h.pipeline.pollOnce('fake', signal);
+    expect(again).toMatchObject({ created: 0, updated: 0, unchanged: 30 });
+    h.worker.start();
+    await eventually(() => expect(h.notifier.postedKeys()).toHaveLength(30));
+    await h.worker.stop();
+    expect(new Set(h.notifier.postedKeys()).size).toBe(30);
+  });
+
+  it('a crash between storing an incident and enqueueing it still delivers it once', async () => {
+    const h = await createHarness();
+    h.source.items = [draft('half-1'), draft('half-2')];
+    await h.pipeline.pollOnce('fake', signal);
+    // Undo the enqueue and ledger of one incident, as if the process died right after the incident write.
+    const outbox = h.store.collection('outbox', { parse: (v: unknown) => v });
+    await outbox.delete('fake:100|fake:half-2|post');
+    await h.store.collection('ledger', { parse: (v: unknown) => v }).delete('fake:half-2');
+    await h.store.collection('cursors', { parse: (v: unknown) => v as string }).delete('fake');
+    await h.outbox.load();
+    await h.pipeline.pollOnce('fake', signal);
+    h.worker.start();
+    await eventually(() => expect(h.notifier.postedKeys()).toEqual(['half-1', 'half-2']));
+    await h.worker.stop();
+  });
+
+  it('a source failure leaves the cursor where it was and marks the source failing once', async () => {
+    const h = await createHarness();
+    h.source.items = [draft('a')];
+    await h.pipeline.pollOnce('fake', signal);
+    h.source.items.push(draft('b'));
+    h.source.failNext = new AppError('unavailable', 'HTTP 500');
+    await expect(h.pipeline.pollOnce('fake', signal)).rejects.toThrow('HTTP 500');
+    await h.health.failed('fake', new AppError('unavailable', 'HTTP 500'), 10);
+    await h.health.failed('fake', new AppError('unavailable', 'HTTP 500'), 10);
+    expect(h.notices).toEqual(['health-source-failing']);
+    expect(h.health.snapshot()[0]).toMatchObject({ state: 'failing', lastErrorKind: 'unavailable', cursor: '1' });
+    await h.pipeline.pollOnce('fake', signal);
+    expect(h.notices).toEqual(['health-source-failing', 'health-source-recovered']);
+    expect(await h.incidents.get('fake:b')).toBeDefined();
+  });
+
+  it('a notifier outage loses nothing and resumes in order', async () => {
+    const h = await createHarness();
+    h.source.items = Array.from({ length: 20 }, (_, i) => draft(`o-${i}`));
+    h.notifier.failures = Array.from({ length: 6 }, () => ({ kind: 'transient' as const, reason: 'HTTP 502' }));
+    await h.pipeline.pollOnce('fake', signal);
+    h.worker.start();
+    await eventually(() => expect(h.notifier.postedKeys()).toHaveLength(20));
+    await h.worker.stop();
+    expect(h.notifier.postedKeys()).toEqual(h.source.items.map((d) => d.sourceId));
+    expect(h.outbox.stats()).toMatchObject({ pending: 0, dead: 0 });
+  });
+
+  it('waits retry_after on 429 for that chat only', async () => {
+    const h = await createHarness({ chats: ['1', '2'] });
+    h.source.items = [draft('r-1'), draft('r-2')];
+    h.notifier.failures = [{ kind: 'retry-after', retryAfterMs: 300 }];
+    await h.pipeline.pollOnce('fake', signal);
+    const started = Date.now();
+    h.worker.start();
+    await eventually(() => expect(h.notifier.postedKeys('2')).toEqual(['r-1', 'r-2']));
+    await eventually(() => expect(h.notifier.postedKeys('1')).toEqual(['r-1', 'r-2']));
+    await h.worker.stop();
+    expect(Date.now() - started).toBeGreaterThanOrEqual(290);
+  });
+
+  it('folds a backlog into digests that name every incident', async () => {
+    const h = await createHarness();
+    h.notifier.limitsValue = { minIntervalMs: 0, digestThreshold: 5, digestMax: 40 };
+    h.source.items = Array.from({ length: 100 }, (_, i) => draft(`d-${i}`));
+    await h.pipeline.pollOnce('fake', signal);
+    h.worker.start();
+    await eventually(() => expect(h.notifier.postedKeys()).toHaveLength(100));
+    await h.worker.stop();
+    const digests = h.notifier.sent.filter((s) => s.kind === 'digest');
+    expect(digests.map((d) => d.keys.length)).toEqual([40, 40, 20]);
+    expect(h.notifier.postedKeys()).toEqual(h.source.items.map((d) => d.sourceId));
+  });
+
+  it('late sub-events update the stored incident and edit the sent card', async () => {
+    const h = await createHarness();
+    h.source.items = [draft('g-1', { subEvents: [{ id: 's1', title: 'first' }] })];
+    await h.pipeline.pollOnce('fake', signal);
+    h.worker.start();
+    await eventually(() => expect(h.notifier.postedKeys()).toEqual(['g-1']));
+    h.source.items.push(draft('g-1', { subEvents: [{ id: 's2', title: 'late' }] }));
+    const summary = await h.pipeline.pollOnce('fake', signal);
+    expect(summary).toMatchObject({ created: 0, updated: 1 });
+    await eventually(() => expect(h.notifier.sent.filter((s) => s.kind === 'edit')).toHaveLength(1));
+    await h.worker.stop();
+    const stored = await h.incidents.get('fake:g-1');
+    expect(stored?.subEvents.map((e) => e.id)).toEqual(['s1', 's2']);
+    expect(h.notifier.postedKeys()).toEqual(['g-1']);
+  });
+
+  it('dead-letters permanent failures, marks 403 chats inactive and follows migrations', async () => {
+    const h = await createHarness({ chats: ['1', '2', '3'] });
+    h.source.items = [draft('p-1')];
+    await h.pipeline.pollOnce('fake', signal);
+    // Lanes run in the order of their destinations; each gets one failure.
+    h.notifier.failures = [{ kind: 'permanent', reason: 'chat not found' }, { kind: 'inactive', reason: 'bot was blocked' }, { kind: 'migrated', newChatId: '-1009' }];
+    h.worker.start();
+    await eventually(() => expect(h.notifier.postedKeys('-1009')).toEqual(['p-1']));
+    await h.worker.stop();
+    expect(h.outbox.stats().dead).toBe(2);
+    expect(h.lifecycleEvents).toEqual(expect.arrayContaining(['inactive fake:2', 'migrate fake:3 fake:-1009']));
+    expect(h.notices).toEqual(expect.arrayContaining(['delivery-dead-letter', 'delivery-chat-inactive']));
+  });
+});
+
+describe('incident service', () => {
+  it('acknowledges once, audits it and edits the card', async () => {
+    const h = await createHarness();
+    h.source.items = [draft('k-1', { key: 'INC-1' })];
+    await h.pipeline.pollOnce('fake', signal);
+    h.worker.start();
+    await eventually(() => expect(h.notifier.postedKeys()).toEqual(['INC-1']));
+    const actor = { platform: 'telegram', userId: '42', name: 'Анна', role: 'analyst' as const, locale: 'ru', chat: { id: '100', type: 'private' as const } };
+    const viewer = { ...actor, userId: '43', role: 'viewer' as const };
+    await expect(h.service.acknowledge('fake:k-1', viewer)).rejects.toThrow(/analyst/);
+    const [a, b] = await Promise.all([h.service.acknowledge('fake:k-1', actor), h.service.acknowledge('fake:k-1', actor)]);
+    expect(a.ack?.by).toContain('Анна');
+    expect(b.revision).toBe(a.revision);
+    expect((await h.service.findByKey('INC-1'))?.ack).toBeDefined();
+    await eventually(() => expect(h.notifier.sent.filter((s) => s.kind === 'edit')).toHaveLength(1));
+    await h.worker.stop();
+    const audit = await h.audit.recent(10);
+    expect(audit.map((e) => e.action)).toEqual(['incident.ack']);
+  });
+});
