@@ -6,7 +6,7 @@ import { loadConfigFile, type ConfigProblem } from '../config/load.js';
 import { errorMessage, isAppError } from '../core/errors.js';
 import { createLogger } from '../lib/logger.js';
 import { redactText } from '../lib/redact.js';
-import { createApp } from './container.js';
+import type { Config } from '../config/schema.js';
 import { packageVersion } from './diagnostics.js';
 
 const HELP = `socbot ${packageVersion()} — security chat-ops bot
@@ -75,9 +75,11 @@ export async function main(argv: readonly string[]): Promise<number> {
   return run(result.config);
 }
 
-async function run(config: Parameters<typeof createApp>[0]): Promise<number> {
+async function run(config: Config): Promise<number> {
   const logger = createLogger();
-  let app;
+  // Loaded only for `run`: `check` must not need the adapters' dependencies.
+  const { createApp } = await import('./container.js');
+  let app: Awaited<ReturnType<typeof createApp>> | undefined;
   try {
     app = await createApp(config, { logger });
     await app.start();
