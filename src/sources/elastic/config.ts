@@ -15,6 +15,18 @@ export const elasticConfigSchema = z
     lookback: z.number().int().min(0).default(300),
     initialLookback: z.number().int().min(0).default(3600),
     pageSize: z.number().int().min(1).max(10_000).default(500),
+    /** Kibana base URL (https://kibana.example.org:5601) for alert links when an alert has no `kibana.alert.url`. */
+    kibanaUrl: url.optional(),
+    /** Pages read per poll at most; the rest is read by an immediate follow-up poll (`more`). */
+    maxPagesPerPoll: z.number().int().min(1).max(1000).default(20),
+    /** Seconds one Elasticsearch request may take. */
+    timeoutSeconds: z.number().int().min(1).max(600).default(30),
+    /** Largest response body accepted; a larger one fails the poll as invalid-response instead of exhausting memory. */
+    maxResponseBytes: z.number().int().min(1024).max(512 * 1024 * 1024).default(64 * 1024 * 1024),
+    /** Rule names and rule tags are keywords; by default socbot matches them case-insensitively (tri = TRI). */
+    caseSensitive: z.boolean().default(false),
+    /** Days the group → main alert record is kept, so late building blocks still find their incident. */
+    groupRetentionDays: z.number().int().min(1).max(3650).default(30),
   })
   .superRefine((v, ctx) => {
     if (!v.apiKey && !(v.username && v.password)) {
