@@ -25,3 +25,6 @@ mp-action-confirm = ▶️ Confirm
 mp-action-close = ⏹ Close
 mp-notice-confirmed = Incident { $key } confirmed in MaxPatrol SIEM
 mp-notice-closed = Incident { $key } closed in MaxPatrol SIEM
+
+## SOAR
+fwd-soar = → SOAR

@@ -25,3 +25,6 @@ mp-action-confirm = ▶️ Megerősítés
 mp-action-close = ⏹ Lezárás
 mp-notice-confirmed = A(z) { $key } incidens megerősítve a MaxPatrol SIEM-ben
 mp-notice-closed = A(z) { $key } incidens lezárva a MaxPatrol SIEM-ben
+
+## SOAR
+fwd-soar = → SOAR

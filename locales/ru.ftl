@@ -25,3 +25,6 @@ mp-action-confirm = ▶️ Подтвердить
 mp-action-close = ⏹ Закрыть
 mp-notice-confirmed = Инцидент { $key } подтверждён в MaxPatrol SIEM
 mp-notice-closed = Инцидент { $key } закрыт в MaxPatrol SIEM
+
+## SOAR
+fwd-soar = → SOAR
