@@ -1,0 +1,304 @@
+/**
+ * A fake Illumio PCE on 127.0.0.1, built from tests/fixtures/illumio.
+ *
+ * It behaves like the real events API where socbot depends on it: HTTP Basic with the API key, a JSON array
+ * answer, `timestamp[gte]`/`timestamp[lte]` (inclusive) filters, `max_results` (PCE default 100, maximum 10 000)
+ * that silently cuts the answer, newest first (or shuffled, to prove the client does not rely on any order).
+ * Workloads, VENs, labels and single events are served by href. Faults can be queued per route: any status with
+ * headers (429 + Retry-After, 5xx, 401) or a raw body (garbage, HTML, an object instead of an array).
+ */
+import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Clock } from '../../../src/core/clock.js';
+import { mergeDraft, type Incident, type IncidentDraft } from '../../../src/core/incident.js';
+import type { Logger } from '../../../src/core/logger.js';
+import type { Collection } from '../../../src/core/ports.js';
+import type { JsonValue } from '../../../src/core/reply.js';
+
+export function illumioFixture<T = unknown>(name: string): T {
+  return JSON.parse(readFileSync(new URL(`../../fixtures/illumio/${name}`, import.meta.url), 'utf8')) as T;
+}
+
+export type Json = Record<string, unknown>;
+
+export interface PceObjects {
+  workloads: Record<string, Json>;
+  vens: Record<string, Json>;
+  labels: Record<string, Json>;
+}
+
+export interface Fault {
+  readonly status: number;
+  readonly headers?: Readonly<Record<string, string>>;
+  readonly body?: string;
+  readonly contentType?: string;
+}
+
+export interface RecordedRequest {
+  readonly method: string;
+  readonly path: string;
+  readonly query: Readonly<Record<string, string>>;
+  readonly authorization: string | undefined;
+}
+
+export type Route = 'events' | 'objects';
+
+export interface FakePce {
+  readonly url: string;
+  /** Raw items served by the events endpoint; push to add, they may be malformed on purpose. */
+  events: unknown[];
+  objects: PceObjects;
+  readonly requests: RecordedRequest[];
+  /** `desc` (newest first, the PCE's habit) or `shuffle`. */
+  order: 'desc' | 'shuffle';
+  /** Queue a fault for the next request(s) on a route. */
+  fail(route: Route, fault: Fault, times?: number): void;
+  eventRequests(): RecordedRequest[];
+  objectRequests(): RecordedRequest[];
+  close(): Promise<void>;
+}
+
+export interface FakePceOptions {
+  readonly org?: number;
+  readonly user?: string;
+  readonly secret?: string;
+  readonly events?: unknown[];
+  readonly objects?: PceObjects;
+}
+
+export const PCE_USER = 'api_1a2b3c4d5e6f7a8b9';
+export const PCE_SECRET = 'a9f3c2d1e0b8c7d6e5f4a3b2c1d0e9f8a7b6c5d4e3f2a1b0c9d8e7f6a5b4c3d2';
+
+function timeOf(item: unknown): number | undefined {
+  if (typeof item !== 'object' || item === null) return undefined;
+  const ts = (item as { timestamp?: unknown }).timestamp;
+  if (typeof ts !== 'string') return undefined;
+  const ms = Date.parse(ts);
+  return Number.isNaN(ms) ? undefined : ms;
+}
+
+function send(res: ServerResponse, status: number, body: string, contentType = 'application/json', headers: Readonly<Record<string, string>> = {}): void {
+  res.writeHead(status, { 'content-type': contentType, ...headers });
+  res.end(body);
+}
+
+export async function startFakePce(options: FakePceOptions = {}): Promise<FakePce> {
+  const org = options.org ?? 1;
+  const expectedAuth = `Basic ${Buffer.from(`${options.user ?? PCE_USER}:${options.secret ?? PCE_SECRET}`).toString('base64')}`;
+  const faults: Record<Route, Fault[]> = { events: [], objects: [] };
+  const requests: RecordedRequest[] = [];
+
+  const state = {
+    events: options.events ?? [],
+    objects: options.objects ?? { workloads: {}, vens: {}, labels: {} },
+    order: 'desc' as 'desc' | 'shuffle',
+  };
+
+  function serveEvents(query: URLSearchParams, res: ServerResponse): void {
+    const gte = query.get('timestamp[gte]');
+    const lte = query.get('timestamp[lte]');
+    const gteMs = gte === null ? undefined : Date.parse(gte);
+    const lteMs = lte === null ? undefined : Date.parse(lte);
+    if ((gte !== null && Number.isNaN(gteMs)) || (lte !== null && Number.isNaN(lteMs))) {
+      send(res, 406, JSON.stringify([{ token: 'invalid_timestamp', message: 'timestamp must be RFC 3339' }]));
+      return;
+    }
+    const max = query.has('max_results') ? Number(query.get('max_results')) : 100;
+    if (!Number.isInteger(max) || max < 1 || max > 10_000) {
+      send(res, 406, JSON.stringify([{ token: 'invalid_max_results', message: 'max_results out of range' }]));
+      return;
+    }
+    const matching = state.events.filter((item) => {
+      const t = timeOf(item);
+      if (t === undefined) return true;
+      return (gteMs === undefined || t >= gteMs) && (lteMs === undefined || t <= lteMs);
+    });
+    let ordered = [...matching].sort((a, b) => (timeOf(b) ?? 0) - (timeOf(a) ?? 0));
+    if (state.order === 'shuffle') {
+      // Deterministic shuffle: the client must not depend on the order, the test must not be flaky.
+      ordered = ordered.map((item, i) => ({ item, k: (i * 7919) % 1009 })).sort((a, b) => a.k - b.k).map((x) => x.item);
+    }
+    send(res, 200, JSON.stringify(ordered.slice(0, max)));
+  }
+
+  function serveObject(path: string, res: ServerResponse): void {
+    const href = path.replace(/^\/api\/v2/, '');
+    const event = state.events.find((e) => typeof e === 'object' && e !== null && (e as { href?: unknown }).href === href);
+    const found = state.objects.workloads[href] ?? state.objects.vens[href] ?? state.objects.labels[href] ?? event;
+    if (found === undefined) {
+      send(res, 404, JSON.stringify([{ token: 'not_found', message: 'Not found' }]));
+      return;
+    }
+    send(res, 200, JSON.stringify(found));
+  }
+
+  const server: Server = createServer((req: IncomingMessage, res: ServerResponse) => {
+    const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+    const query: Record<string, string> = {};
+    for (const [k, v] of url.searchParams) query[k] = v;
+    requests.push({ method: req.method ?? 'GET', path: url.pathname, query, authorization: req.headers.authorization });
+    if (req.headers.authorization !== expectedAuth) {
+      send(res, 401, JSON.stringify({ error: 'Authentication required' }));
+      return;
+    }
+    const route: Route = url.pathname === `/api/v2/orgs/${org}/events` ? 'events' : 'objects';
+    const fault = faults[route].shift();
+    if (fault) {
+      send(res, fault.status, fault.body ?? '', fault.contentType ?? 'application/json', fault.headers ?? {});
+      return;
+    }
+    if (req.method !== 'GET') {
+      send(res, 405, '');
+      return;
+    }
+    if (route === 'events') serveEvents(url.searchParams, res);
+    else if (/^\/api\/v2\/(orgs\/\d+\/(workloads|vens|labels|events)\/[^/]+|system_events\/[^/]+)$/.test(url.pathname)) serveObject(url.pathname, res);
+    else send(res, 404, JSON.stringify([{ token: 'not_found' }]));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+
+  return {
+    url: `http://127.0.0.1:${port}`,
+    get events() {
+      return state.events;
+    },
+    set events(value: unknown[]) {
+      state.events = value;
+    },
+    get objects() {
+      return state.objects;
+    },
+    set objects(value: PceObjects) {
+      state.objects = value;
+    },
+    get order() {
+      return state.order;
+    },
+    set order(value: 'desc' | 'shuffle') {
+      state.order = value;
+    },
+    requests,
+    fail(route, fault, times = 1) {
+      for (let i = 0; i < times; i++) faults[route].push(fault);
+    },
+    eventRequests: () => requests.filter((r) => r.path === `/api/v2/orgs/${org}/events`),
+    objectRequests: () => requests.filter((r) => r.path !== `/api/v2/orgs/${org}/events`),
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+// ------------------------------------------------------------------ event builders
+
+/** A copy of a fixture event with a new href (uuid) and timestamp; `patch` overrides top-level fields. */
+export function eventAt(template: Json, time: string | number, patch: Json = {}): Json {
+  const iso = typeof time === 'number' ? new Date(time).toISOString() : time;
+  const copy = JSON.parse(JSON.stringify(template)) as Json;
+  return { ...copy, href: `/orgs/1/events/${randomUUID()}`, timestamp: iso, ...patch };
+}
+
+// ------------------------------------------------------------------ test helpers (clock, logger, state)
+
+/** A clock the test moves by hand; `sleep` returns at once and moves time. */
+export function testClock(start: string): Clock & { set(iso: string): void; advance(ms: number): void } {
+  let now = Date.parse(start);
+  return {
+    now: () => new Date(now),
+    sleep: (ms) => {
+      now += ms;
+      return Promise.resolve();
+    },
+    set(iso) {
+      now = Date.parse(iso);
+    },
+    advance(ms) {
+      now += ms;
+    },
+  };
+}
+
+export interface LogRecord {
+  readonly level: 'error' | 'warn' | 'info' | 'debug';
+  readonly message: string;
+  readonly meta: Record<string, unknown>;
+}
+
+export function recordingLogger(): Logger & { readonly records: LogRecord[] } {
+  const records: LogRecord[] = [];
+  const make = (base: Record<string, unknown>): Logger => ({
+    error: (message, meta) => records.push({ level: 'error', message, meta: { ...base, ...meta } }),
+    warn: (message, meta) => records.push({ level: 'warn', message, meta: { ...base, ...meta } }),
+    info: (message, meta) => records.push({ level: 'info', message, meta: { ...base, ...meta } }),
+    debug: (message, meta) => records.push({ level: 'debug', message, meta: { ...base, ...meta } }),
+    child: (meta) => make({ ...base, ...meta }),
+  });
+  return Object.assign(make({}), { records });
+}
+
+/** The adapter's state namespace in memory, with TTLs on the given clock. */
+export function memoryState(clock: Clock): Collection<JsonValue> & { readonly map: Map<string, { value: JsonValue; expiresAt?: number }> } {
+  const map = new Map<string, { value: JsonValue; expiresAt?: number }>();
+  return {
+    map,
+    get: (id) => {
+      const entry = map.get(id);
+      if (!entry) return Promise.resolve(undefined);
+      if (entry.expiresAt !== undefined && entry.expiresAt <= clock.now().getTime()) {
+        map.delete(id);
+        return Promise.resolve(undefined);
+      }
+      return Promise.resolve(entry.value);
+    },
+    set: (id, value, ttlMs) => {
+      map.set(id, { value, ...(ttlMs ? { expiresAt: clock.now().getTime() + ttlMs } : {}) });
+      return Promise.resolve();
+    },
+    delete: (id) => Promise.resolve(map.delete(id)),
+    async *entries() {
+      for (const [id, entry] of map) yield [id, entry.value] as const;
+    },
+  };
+}
+
+// ------------------------------------------------------------------ the pipeline's dedupe, in miniature
+
+/**
+ * What the core pipeline does with drafts, reduced to its dedupe rule: a new (source, sourceId) is stored and
+ * "posted" once; a draft for a stored one is merged with the real `mergeDraft` (a "card edit" when it brings news).
+ */
+export function incidentLedger(): {
+  apply(drafts: readonly IncidentDraft[]): void;
+  readonly incidents: Map<string, Incident>;
+  readonly posts: string[];
+  readonly edits: string[];
+} {
+  const incidents = new Map<string, Incident>();
+  const posts: string[] = [];
+  const edits: string[] = [];
+  return {
+    incidents,
+    posts,
+    edits,
+    apply(drafts) {
+      for (const d of drafts) {
+        const stored = incidents.get(d.sourceId);
+        if (!stored) {
+          incidents.set(d.sourceId, { ...d, source: 'illumio', key: d.key ?? d.sourceId, firstSeenAt: d.createdAt, revision: 1 });
+          posts.push(d.sourceId);
+          continue;
+        }
+        const merged = mergeDraft(stored, d);
+        if (merged) {
+          incidents.set(d.sourceId, merged);
+          edits.push(d.sourceId);
+        }
+      }
+    },
+  };
+}
