@@ -29,6 +29,11 @@ export const LIST_SELECT = ['key', 'name', 'category', 'type', 'status', 'create
 const DEFAULT_TOKEN_LIFETIME_MS = 3_600_000;
 /** Renew this long before expiry, capped at a fifth of the lifetime for short-lived tokens. */
 const RENEW_MARGIN_MS = 60_000;
+/**
+ * After the token service refused the credentials, calls fail with the same error for this long without asking
+ * again: button presses and refreshes must not hammer the login (LDAP accounts lock after a few failures).
+ */
+export const LOGIN_REFUSED_COOLDOWN_MS = 5 * 60_000;
 
 /** The card is validated after the call so its raw form can be kept for `raw`. */
 const cardBodySchema = z.record(z.string(), z.unknown());
@@ -117,6 +122,7 @@ export function createMaxpatrolClient(config: MaxpatrolConfig, deps: ClientDeps)
   const log = deps.logger;
   let token: Token | undefined;
   let inflight: Promise<Token> | undefined;
+  let refused: { readonly untilMs: number; readonly error: AppError } | undefined;
 
   async function requestToken(signal?: AbortSignal): Promise<Token> {
     const res = await auth.text({
@@ -175,11 +181,24 @@ export function createMaxpatrolClient(config: MaxpatrolConfig, deps: ClientDeps)
   }
 
   async function currentToken(signal?: AbortSignal): Promise<Token> {
-    if (token && deps.clock.now().getTime() < token.renewAtMs) return token;
+    const nowMs = deps.clock.now().getTime();
+    if (token && nowMs < token.renewAtMs) return token;
+    if (refused && nowMs < refused.untilMs) {
+      throw new AppError('auth', `${refused.error.message}; not retried before ${new Date(refused.untilMs).toISOString()}`, { status: refused.error.status });
+    }
     // One login at a time: concurrent enrichment calls share it instead of logging in N times.
-    inflight ??= requestToken(signal).finally(() => {
-      inflight = undefined;
-    });
+    inflight ??= requestToken(signal)
+      .then((fresh) => {
+        refused = undefined;
+        return fresh;
+      })
+      .catch((error: unknown) => {
+        if (isAppError(error) && error.kind === 'auth') refused = { untilMs: deps.clock.now().getTime() + LOGIN_REFUSED_COOLDOWN_MS, error };
+        throw error;
+      })
+      .finally(() => {
+        inflight = undefined;
+      });
     token = await inflight;
     return token;
   }
@@ -239,7 +258,9 @@ export function createMaxpatrolClient(config: MaxpatrolConfig, deps: ClientDeps)
 
   return {
     async login(signal) {
+      // An explicit check (probe) always asks the token service, even during the cool-down.
       token = undefined;
+      refused = undefined;
       await currentToken(signal);
     },
 
