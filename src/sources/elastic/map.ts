@@ -79,7 +79,8 @@ export function statusOf(doc: FieldSource): { status?: string; statusKey?: strin
 
 function isoOrUndefined(value: string | undefined): string | undefined {
   if (value === undefined) return undefined;
-  const ms = Date.parse(value);
+  // Date fields also accept epoch millis (`strict_date_optional_time||epoch_millis`), kept as sent in `_source`.
+  const ms = /^\d{1,15}$/.test(value) ? Number(value) : Date.parse(value);
   return Number.isNaN(ms) ? undefined : new Date(ms).toISOString();
 }
 
@@ -237,6 +238,18 @@ export function mapSubAlert(hit: AlertHit, options: MapOptions): SubEvent {
   };
 }
 
+/** Rows in sequence order: `kibana.alert.group.index`, then the event time, then the id (stable for ties). */
+export function inSequenceOrder(subs: readonly AlertHit[]): AlertHit[] {
+  const key = (h: AlertHit): [number, string, string] => [readNumber(h, 'kibana.alert.group.index') ?? Number.MAX_SAFE_INTEGER, eventTimeOf(h) ?? '', h._id];
+  return [...subs].sort((a, b) => {
+    const [ia, ta, da] = key(a);
+    const [ib, tb, db] = key(b);
+    if (ia !== ib) return ia - ib;
+    if (ta !== tb) return ta < tb ? -1 : 1;
+    return da < db ? -1 : da > db ? 1 : 0;
+  });
+}
+
 /**
  * The incident of a main alert. Its id is the source id (for a sequence it is also the group id). `subs` are the
  * building blocks known so far; the shell's own ECS fields are only the intersection of its blocks', so the blocks'
@@ -246,7 +259,7 @@ export function mapMainAlert(hit: AlertHit, subs: readonly AlertHit[], options: 
   const timestamp = timestampOf(hit);
   if (timestamp === undefined) throw new Error('alert has no valid @timestamp');
   const { groupId } = classify(hit);
-  const subEvents = subs.map((s) => mapSubAlert(s, options));
+  const subEvents = inSequenceOrder(subs).map((s) => mapSubAlert(s, options));
   const ruleName = readString(hit, 'kibana.alert.rule.name');
   const description = readString(hit, 'kibana.alert.reason', 'kibana.alert.rule.description');
   const link = alertLink(hit, options);
@@ -296,7 +309,7 @@ export function groupRecordOf(draft: IncidentDraft): GroupRecord {
  * status: the pipeline keeps the stored one (the blocks say nothing about the main alert's workflow status).
  */
 export function mapLateSubAlerts(record: GroupRecord, groupId: string, subs: readonly AlertHit[], options: MapOptions): IncidentDraft {
-  const subEvents = subs.map((s) => mapSubAlert(s, options));
+  const subEvents = inSequenceOrder(subs).map((s) => mapSubAlert(s, options));
   const updatedAt = subs.map((s) => timestampOf(s)).reduce<string | undefined>((a, b) => (b !== undefined && (a === undefined || b > a) ? b : a), undefined);
   return {
     sourceId: record.mainId,

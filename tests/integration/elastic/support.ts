@@ -1,0 +1,91 @@
+/** Helpers for the Elastic source tests: config, deps with a persisted-like state, and a mergeDraft-based book. */
+import { mergeDraft, type Incident, type IncidentDraft } from '../../../src/core/incident.js';
+import type { AdapterDeps, Clock, Collection } from '../../../src/core/ports.js';
+import type { JsonValue } from '../../../src/core/reply.js';
+import { silentLogger } from '../../../src/lib/logger.js';
+import { elasticConfigSchema, type ElasticConfig } from '../../../src/sources/elastic/config.js';
+
+export const API_KEY = 'VnVhQ2ZHY0JDZGJrUW0tZTVhT3g6dWkybHAyYXhUTm1zeWFrdzl0dk5udw==';
+
+export function config(url: string, overrides: Record<string, unknown> = {}): ElasticConfig {
+  return elasticConfigSchema.parse({
+    url,
+    apiKey: API_KEY,
+    rulePrefixes: ['TRI_'],
+    tags: ['tri'],
+    pollInterval: 60,
+    initialLookback: 3600,
+    lookback: 300,
+    pageSize: 50,
+    ...overrides,
+  });
+}
+
+/** A Collection that survives "restarts" (the same instance is handed to a new adapter), JSON round-tripped. */
+export function memoryState(): Collection<JsonValue> & { readonly data: Map<string, JsonValue> } {
+  const data = new Map<string, JsonValue>();
+  return {
+    data,
+    get: (id) => Promise.resolve(data.has(id) ? (JSON.parse(JSON.stringify(data.get(id))) as JsonValue) : undefined),
+    set: (id, value) => {
+      data.set(id, JSON.parse(JSON.stringify(value)) as JsonValue);
+      return Promise.resolve();
+    },
+    delete: (id) => Promise.resolve(data.delete(id)),
+    async *entries() {
+      for (const entry of [...data]) yield await Promise.resolve(entry);
+    },
+  };
+}
+
+export function testClock(start: string): Clock & { set(iso: string): void; advance(ms: number): void } {
+  let now = Date.parse(start);
+  return {
+    now: () => new Date(now),
+    sleep: () => Promise.resolve(),
+    set(iso) {
+      now = Date.parse(iso);
+    },
+    advance(ms) {
+      now += ms;
+    },
+  };
+}
+
+export function deps(clock: Clock, state: Collection<JsonValue> = memoryState()): AdapterDeps {
+  return { logger: silentLogger, clock, state };
+}
+
+/**
+ * What the pipeline does with drafts, reduced to its storage rule: a new sourceId creates an incident, a known one
+ * is merged with the real `mergeDraft`. Counts creations so "no new incident" is checkable.
+ */
+export class IncidentBook {
+  readonly incidents = new Map<string, Incident>();
+  created = 0;
+  updated = 0;
+
+  apply(drafts: readonly IncidentDraft[]): void {
+    for (const draft of drafts) {
+      const stored = this.incidents.get(draft.sourceId);
+      if (!stored) {
+        this.incidents.set(draft.sourceId, { ...draft, source: 'elastic', key: draft.sourceId, firstSeenAt: '2026-01-01T00:00:00.000Z', revision: 1 });
+        this.created++;
+        continue;
+      }
+      const merged = mergeDraft(stored, draft);
+      if (merged) {
+        this.incidents.set(draft.sourceId, merged);
+        this.updated++;
+      }
+    }
+  }
+
+  get(id: string): Incident {
+    const found = this.incidents.get(id);
+    if (!found) throw new Error(`no incident ${id}`);
+    return found;
+  }
+}
+
+export const controller = (): AbortSignal => new AbortController().signal;
