@@ -28,3 +28,26 @@ mp-notice-closed = Incident { $key } closed in MaxPatrol SIEM
 
 ## SOAR
 fwd-soar = → SOAR
+
+## IDMEFv2
+fwd-idmefv2 = → IDMEFv2
+
+## Forward
+cmd-forward-description = Forward an incident to SOAR or IDMEFv2
+forward-target-name = { $target ->
+    [soar] IBM SOAR
+    [idmefv2] IDMEFv2
+   *[other] { $target }
+}
+forward-usage = Usage: /forward <incident key> <target>, where the target is one of: { $targets }
+forward-unknown-target = Unknown forwarding target "{ $target }".
+forward-not-configured = Forwarding to { $name } is not configured on this bot.
+forward-unknown-incident = No incident with the key { $key }.
+forward-refused = Only analysts and admins may forward incidents.
+forward-done = ✅ { $name } accepted incident { $key }, reference { $ref }.
+forward-open = Open in { $name }
+forward-dry-run = 🧪 Dry run: the { $name } request for incident { $key } was built and logged; nothing was sent.
+forward-pending = ⏳ Incident { $key } is being forwarded to { $name }; the card shows the result.
+forward-failed = ❌ Forwarding incident { $key } to { $name } failed: { $error }
+forward-no-outcome = no result was recorded
+forward-retry-hint = You can try again with the same command or the button on the incident card.

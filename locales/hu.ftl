@@ -28,3 +28,26 @@ mp-notice-closed = A(z) { $key } incidens lezárva a MaxPatrol SIEM-ben
 
 ## SOAR
 fwd-soar = → SOAR
+
+## IDMEFv2
+fwd-idmefv2 = → IDMEFv2
+
+## Forward
+cmd-forward-description = Incidens továbbítása a SOAR-ba vagy IDMEFv2-be
+forward-target-name = { $target ->
+    [soar] IBM SOAR
+    [idmefv2] IDMEFv2
+   *[other] { $target }
+}
+forward-usage = Használat: /forward <incidenskulcs> <cél>, ahol a cél ezek egyike: { $targets }
+forward-unknown-target = Ismeretlen továbbítási cél: „{ $target }”.
+forward-not-configured = A(z) { $name } felé történő továbbítás nincs beállítva ennél a botnál.
+forward-unknown-incident = Nincs incidens ezzel a kulccsal: { $key }.
+forward-refused = Incidenst csak elemzők és adminisztrátorok továbbíthatnak.
+forward-done = ✅ { $name } fogadta a(z) { $key } incidenst, azonosító: { $ref }.
+forward-open = Megnyitás itt: { $name }
+forward-dry-run = 🧪 Próbafuttatás: a(z) { $key } incidens { $name } felé szóló kérése elkészült és naplózva lett; semmi sem lett elküldve.
+forward-pending = ⏳ A(z) { $key } incidens továbbítása folyamatban ({ $name }); az eredmény a kártyán jelenik meg.
+forward-failed = ❌ Nem sikerült továbbítani a(z) { $key } incidenst ({ $name }): { $error }
+forward-no-outcome = nem rögzült eredmény
+forward-retry-hint = Újrapróbálhatod ugyanezzel a paranccsal vagy az incidenskártya gombjával.

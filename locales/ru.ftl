@@ -28,3 +28,26 @@ mp-notice-closed = Инцидент { $key } закрыт в MaxPatrol SIEM
 
 ## SOAR
 fwd-soar = → SOAR
+
+## IDMEFv2
+fwd-idmefv2 = → IDMEFv2
+
+## Forward
+cmd-forward-description = Передать инцидент в SOAR или IDMEFv2
+forward-target-name = { $target ->
+    [soar] IBM SOAR
+    [idmefv2] IDMEFv2
+   *[other] { $target }
+}
+forward-usage = Использование: /forward <ключ инцидента> <получатель>, где получатель — одно из: { $targets }
+forward-unknown-target = Неизвестный получатель «{ $target }».
+forward-not-configured = Передача в { $name } не настроена в этом боте.
+forward-unknown-incident = Инцидент с ключом { $key } не найден.
+forward-refused = Передавать инциденты могут только аналитики и администраторы.
+forward-done = ✅ { $name } принял инцидент { $key }, идентификатор { $ref }.
+forward-open = Открыть в { $name }
+forward-dry-run = 🧪 Пробный запуск: запрос в { $name } для инцидента { $key } сформирован и записан в журнал, ничего не отправлено.
+forward-pending = ⏳ Инцидент { $key } передаётся в { $name }; результат появится в карточке.
+forward-failed = ❌ Не удалось передать инцидент { $key } в { $name }: { $error }
+forward-no-outcome = результат не записан
+forward-retry-hint = Можно повторить той же командой или кнопкой в карточке инцидента.
