@@ -51,3 +51,24 @@ forward-pending = ⏳ Incident { $key } is being forwarded to { $name }; the car
 forward-failed = ❌ Forwarding incident { $key } to { $name } failed: { $error }
 forward-no-outcome = no result was recorded
 forward-retry-hint = You can try again with the same command or the button on the incident card.
+
+## Elastic
+elastic-status-open = Open
+elastic-status-acknowledged = Acknowledged
+elastic-status-closed = Closed
+elastic-fact-rule = Rule
+elastic-fact-rule-type = Rule type
+elastic-fact-risk-score = Risk score
+elastic-fact-tactic = Tactic
+elastic-fact-technique = Technique
+elastic-fact-host = Host
+elastic-fact-user = User
+elastic-fact-source-ip = Source IP
+elastic-fact-destination-ip = Destination IP
+elastic-fact-event-action = Action
+elastic-fact-event-outcome = Outcome
+elastic-fact-process = Process
+elastic-fact-file = File
+elastic-fact-dns-question = DNS query
+elastic-fact-threshold-count = Events counted (threshold)
+elastic-fact-space = Kibana space

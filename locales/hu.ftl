@@ -51,3 +51,24 @@ forward-pending = ⏳ A(z) { $key } incidens továbbítása folyamatban ({ $name
 forward-failed = ❌ Nem sikerült továbbítani a(z) { $key } incidenst ({ $name }): { $error }
 forward-no-outcome = nem rögzült eredmény
 forward-retry-hint = Újrapróbálhatod ugyanezzel a paranccsal vagy az incidenskártya gombjával.
+
+## Elastic
+elastic-status-open = Nyitott
+elastic-status-acknowledged = Nyugtázott
+elastic-status-closed = Lezárt
+elastic-fact-rule = Szabály
+elastic-fact-rule-type = Szabálytípus
+elastic-fact-risk-score = Kockázati pontszám
+elastic-fact-tactic = Taktika
+elastic-fact-technique = Technika
+elastic-fact-host = Gép
+elastic-fact-user = Felhasználó
+elastic-fact-source-ip = Forrás IP-cím
+elastic-fact-destination-ip = Cél IP-cím
+elastic-fact-event-action = Művelet
+elastic-fact-event-outcome = Eredmény
+elastic-fact-process = Folyamat
+elastic-fact-file = Fájl
+elastic-fact-dns-question = DNS-lekérdezés
+elastic-fact-threshold-count = Események száma (küszöb)
+elastic-fact-space = Kibana-tér

@@ -51,3 +51,24 @@ forward-pending = ⏳ Инцидент { $key } передаётся в { $name 
 forward-failed = ❌ Не удалось передать инцидент { $key } в { $name }: { $error }
 forward-no-outcome = результат не записан
 forward-retry-hint = Можно повторить той же командой или кнопкой в карточке инцидента.
+
+## Elastic
+elastic-status-open = Открыт
+elastic-status-acknowledged = Подтверждён
+elastic-status-closed = Закрыт
+elastic-fact-rule = Правило
+elastic-fact-rule-type = Тип правила
+elastic-fact-risk-score = Оценка риска
+elastic-fact-tactic = Тактика
+elastic-fact-technique = Техника
+elastic-fact-host = Узел
+elastic-fact-user = Пользователь
+elastic-fact-source-ip = IP-адрес источника
+elastic-fact-destination-ip = IP-адрес назначения
+elastic-fact-event-action = Действие
+elastic-fact-event-outcome = Результат
+elastic-fact-process = Процесс
+elastic-fact-file = Файл
+elastic-fact-dns-question = DNS-запрос
+elastic-fact-threshold-count = Число событий (порог)
+elastic-fact-space = Пространство Kibana
