@@ -106,3 +106,23 @@ illumio-debug-suppressed-key = { $key }: { $count } suppressed
 illumio-debug-window = { $key }: { $emitted } of { $limit } posted, { $suppressed } collapsed, window until { $until }
 illumio-debug-window-muted = { $key }: muted, { $suppressed } suppressed, window until { $until }
 illumio-debug-truncated = Illumio: windows still full at 10 000 events in one millisecond: { $count }; some events may be missing
+
+## Sophos
+sophos-fact-tenant = Tenant
+sophos-fact-category = Category
+sophos-fact-product = Product
+sophos-fact-type = Alert type
+sophos-fact-endpoint = Endpoint
+sophos-fact-endpoint-type = Endpoint type
+sophos-fact-endpoint-id = Endpoint ID
+sophos-fact-person = User
+sophos-fact-allowed-actions = Allowed actions
+sophos-risk-high = High risk
+sophos-risk-medium = Medium risk
+sophos-risk-low = Low risk
+sophos-risk-trusted = Trusted
+sophos-risk-unclassified = Unclassified
+sophos-risk-unknown = No result
+sophos-tenant-no-api-host = no API host (pending or trial tenant), skipped
+sophos-tenant-invalid-api-host = API host is not a Sophos Central host, skipped
+sophos-tenant-forbidden = access denied (403), skipped

@@ -106,3 +106,23 @@ illumio-debug-suppressed-key = { $key }: { $count } elnyomva
 illumio-debug-window = { $key }: { $limit } közül { $emitted } közzétéve, { $suppressed } összevonva, ablak vége: { $until }
 illumio-debug-window-muted = { $key }: némítva, { $suppressed } elnyomva, ablak vége: { $until }
 illumio-debug-truncated = Illumio: egy milliszekundumon belül 10 000 eseménynél is tele maradt ablakok: { $count }; egyes események hiányozhatnak
+
+## Sophos
+sophos-fact-tenant = Bérlő
+sophos-fact-category = Kategória
+sophos-fact-product = Termék
+sophos-fact-type = Riasztás típusa
+sophos-fact-endpoint = Végpont
+sophos-fact-endpoint-type = Végpont típusa
+sophos-fact-endpoint-id = Végpont azonosítója
+sophos-fact-person = Felhasználó
+sophos-fact-allowed-actions = Engedélyezett műveletek
+sophos-risk-high = Magas kockázat
+sophos-risk-medium = Közepes kockázat
+sophos-risk-low = Alacsony kockázat
+sophos-risk-trusted = Megbízható
+sophos-risk-unclassified = Besorolatlan
+sophos-risk-unknown = Nincs eredmény
+sophos-tenant-no-api-host = nincs API-hoszt (függőben lévő vagy próbaverziós bérlő), kihagyva
+sophos-tenant-invalid-api-host = az API-hoszt nem Sophos Central hoszt, kihagyva
+sophos-tenant-forbidden = hozzáférés megtagadva (403), kihagyva

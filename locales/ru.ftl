@@ -106,3 +106,23 @@ illumio-debug-suppressed-key = { $key }: подавлено { $count }
 illumio-debug-window = { $key }: опубликовано { $emitted } из { $limit }, свёрнуто { $suppressed }, окно до { $until }
 illumio-debug-window-muted = { $key }: заглушено, подавлено { $suppressed }, окно до { $until }
 illumio-debug-truncated = Illumio: окон, оставшихся полными при 10 000 событий за миллисекунду: { $count }; часть событий могла быть пропущена
+
+## Sophos
+sophos-fact-tenant = Тенант
+sophos-fact-category = Категория
+sophos-fact-product = Продукт
+sophos-fact-type = Тип оповещения
+sophos-fact-endpoint = Устройство
+sophos-fact-endpoint-type = Тип устройства
+sophos-fact-endpoint-id = ID устройства
+sophos-fact-person = Пользователь
+sophos-fact-allowed-actions = Доступные действия
+sophos-risk-high = Высокий риск
+sophos-risk-medium = Средний риск
+sophos-risk-low = Низкий риск
+sophos-risk-trusted = Доверенный
+sophos-risk-unclassified = Не классифицирован
+sophos-risk-unknown = Нет результата
+sophos-tenant-no-api-host = нет API-хоста (тенант ожидает активации или пробный), пропущен
+sophos-tenant-invalid-api-host = API-хост не относится к Sophos Central, пропущен
+sophos-tenant-forbidden = доступ запрещён (403), пропущен
