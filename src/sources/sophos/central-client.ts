@@ -62,6 +62,11 @@ export type TenantRef = Pick<SophosTenant, 'id' | 'apiHost'>;
 
 export type TenantSkipReason = 'no-api-host' | 'invalid-api-host';
 
+/** Fluent id explaining why a tenant was left out (`sophos-tenant-no-api-host`, `…-forbidden`), for reports. */
+export function tenantIssueKey(reason: TenantSkipReason | 'forbidden'): string {
+  return `sophos-tenant-${reason}`;
+}
+
 export interface SkippedTenant {
   readonly id: string;
   readonly name: string;

@@ -18,9 +18,9 @@ import { createSophosCentralClient, isForbidden, type SkippedTenant, type Sophos
 import { endpointInfo, mapAlert, type EndpointInfo } from './map.js';
 import type { SophosAlert } from './schema.js';
 
-export { createSophosCentralClient, isForbidden } from './central-client.js';
+export { createSophosCentralClient, isForbidden, tenantIssueKey } from './central-client.js';
 export type * from './central-client.js';
-export { createIntelixClient } from './intelix.js';
+export { CLEAN_LEVELS, cleanLevelRisks, createIntelixClient, ipRisk, lookupKey, riskLabelKey, urlRisk } from './intelix.js';
 export type * from './intelix.js';
 export { mapAlert, mapSeverity, endpointInfo } from './map.js';
 export type { AlertContext, EndpointInfo } from './map.js';

@@ -29,6 +29,11 @@ export type IntelixRisk = (typeof INTELIX_RISKS)[number];
 
 export type LookupType = 'url' | 'ip';
 
+/** Fluent id of a risk label (`sophos-risk-high` …), defined in locales/*.ftl. */
+export function riskLabelKey(risk: IntelixRisk): string {
+  return `sophos-risk-${risk.toLowerCase()}`;
+}
+
 /** IP category → risk rank (sophos-central-api-connector intelix_config.ini). Anything else is 0. */
 export const IP_CATEGORY_RISK: Readonly<Record<string, number>> = {
   malware: 4,
