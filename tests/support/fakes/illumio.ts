@@ -71,12 +71,16 @@ export interface FakePceOptions {
 export const PCE_USER = 'api_1a2b3c4d5e6f7a8b9';
 export const PCE_SECRET = 'a9f3c2d1e0b8c7d6e5f4a3b2c1d0e9f8a7b6c5d4e3f2a1b0c9d8e7f6a5b4c3d2';
 
+const times = new WeakMap<object, number | undefined>();
+
 function timeOf(item: unknown): number | undefined {
   if (typeof item !== 'object' || item === null) return undefined;
+  if (times.has(item)) return times.get(item);
   const ts = (item as { timestamp?: unknown }).timestamp;
-  if (typeof ts !== 'string') return undefined;
-  const ms = Date.parse(ts);
-  return Number.isNaN(ms) ? undefined : ms;
+  const parsed = typeof ts === 'string' ? Date.parse(ts) : Number.NaN;
+  const ms = Number.isNaN(parsed) ? undefined : parsed;
+  times.set(item, ms);
+  return ms;
 }
 
 function send(res: ServerResponse, status: number, body: string, contentType = 'application/json', headers: Readonly<Record<string, string>> = {}): void {
