@@ -2,11 +2,10 @@
  * Elastic Security source: reads detection alerts from the alerts index, one incident per main alert, building
  * blocks attached as sub-events (also when they arrive in a later poll). See README.md in this folder.
  */
-import { errorMessage } from '../../core/errors.js';
-import type { IncidentDraft, Incident } from '../../core/incident.js';
+import { AppError, errorMessage } from '../../core/errors.js';
+import type { Incident, IncidentDraft } from '../../core/incident.js';
 import type { AdapterDeps, PollResult, SourceAdapter } from '../../core/ports.js';
 import type { JsonValue } from '../../core/reply.js';
-import { AppError } from '../../core/errors.js';
 import { createElasticClient, type ElasticClient } from './client.js';
 import type { ElasticConfig } from './config.js';
 import { alertId, classify, groupRecordOf, mapLateSubAlerts, mapMainAlert, timestampOf, type MapOptions } from './map.js';
@@ -174,7 +173,11 @@ export function createElasticSource(config: ElasticConfig, deps: AdapterDeps, op
     for (const hit of seen.values()) {
       const role = classify(hit);
       if (role.kind === 'main') mains.push(hit);
-      else subsByGroup.set(role.groupId, [...(subsByGroup.get(role.groupId) ?? []), hit]);
+      else {
+        const list = subsByGroup.get(role.groupId);
+        if (list) list.push(hit);
+        else subsByGroup.set(role.groupId, [hit]);
+      }
     }
 
     const pending: Record<string, string> = { ...(cursor?.pending ?? {}) };
@@ -261,7 +264,7 @@ export function createElasticSource(config: ElasticConfig, deps: AdapterDeps, op
   }
 
   async function refresh(incident: Incident, signal: AbortSignal): Promise<IncidentDraft> {
-    const found = await all(alertByIdQuery(incident.sourceId), 'refresh', 1, signal);
+    const found = await page(alertByIdQuery(incident.sourceId), 10, undefined, 'refresh', signal);
     const main = found.hits.find((h) => h._id === incident.sourceId || alertId(h) === incident.sourceId);
     if (!main) throw new AppError('not-found', 'elastic refresh: alert not found');
     const { groupId } = classify(main);
