@@ -6,7 +6,7 @@ import { AppError, errorMessage } from '../../core/errors.js';
 import type { Incident, IncidentDraft } from '../../core/incident.js';
 import type { AdapterDeps, PollResult, SourceAdapter } from '../../core/ports.js';
 import type { JsonValue } from '../../core/reply.js';
-import { createElasticClient, type ElasticClient } from './client.js';
+import { createElasticClient } from './client.js';
 import type { ElasticConfig } from './config.js';
 import { alertId, classify, groupRecordOf, mapLateSubAlerts, mapMainAlert, timestampOf, type MapOptions } from './map.js';
 import {
@@ -31,11 +31,6 @@ const GROUP_BATCH = 100;
 /** Upper bound on one group's members read for a draft (Elastic's SSH rule writes 61 per match). */
 const GROUP_MEMBERS_MAX = 10_000;
 
-export interface ElasticSourceOptions {
-  /** Tests inject a client; production builds the official one from the config. */
-  readonly client?: ElasticClient;
-}
-
 interface Page {
   readonly hits: AlertHit[];
   /** Sort values of the last raw hit, for `search_after`. */
@@ -44,8 +39,8 @@ interface Page {
   readonly quarantined: number;
 }
 
-export function createElasticSource(config: ElasticConfig, deps: AdapterDeps, options: ElasticSourceOptions = {}): SourceAdapter {
-  const client = options.client ?? createElasticClient(config);
+export function createElasticSource(config: ElasticConfig, deps: AdapterDeps): SourceAdapter {
+  const client = createElasticClient(config);
   const logger = deps.logger.child({ source: 'elastic' });
   const mapOptions: MapOptions = { kibanaUrl: config.kibanaUrl };
   const groupTtlMs = config.groupRetentionDays * 24 * 3600_000;
