@@ -137,6 +137,23 @@ describe('Sophos source: partner with several tenants', () => {
   });
 });
 
+describe('Sophos source: secrets', () => {
+  it('never writes the client secret or a token to logs, errors or the cursor', async () => {
+    const { fake, source, logger } = await setup({ idType: 'partner' }, '2021-05-02T07:00:00.000Z', { initialLookback: 88 * DAY });
+    fake.tenant(TENANT_IDS.QNASTERS).forbidden.add('*');
+    fake.fail('alerts', { status: 500, tenantId: TENANT_IDS.ACME }, 2);
+    fake.fail('alerts', { status: 429, headers: { 'retry-after': '900' }, tenantId: TENANT_IDS.TRICORE });
+    const first = await source.poll(undefined, signal);
+    fake.revokeTokens();
+    for (const t of fake.tenants) t.forbidden.add('alerts');
+    const error = await source.poll(first.nextCursor, signal).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(AppError);
+    const text = [JSON.stringify(logger.records), first.nextCursor, String((error as Error).message), JSON.stringify(source.tenantStatus())].join('\n');
+    expect(fake.issuedTokens.length).toBeGreaterThan(1);
+    for (const secret of ['central-secret', ...fake.issuedTokens]) expect(text).not.toContain(secret);
+  });
+});
+
 describe('Sophos source: tenant credential', () => {
   const NOW = '2020-11-25T12:00:00.000Z';
 
