@@ -21,6 +21,18 @@ const telegramSchema = z.object({
   approvalTtl: z.number().int().min(60).default(7 * 24 * 3600),
   /** Pending posts to one chat above which they are folded into digest messages. */
   digestThreshold: z.number().int().min(2).default(10),
+  /** Most incidents one digest message names (each with key, severity and title). */
+  digestMax: z.number().int().min(2).max(60).default(25),
+  /** Telegram's flood limits; delivery spacing and the interactive throttler follow them. */
+  rateLimits: z
+    .object({
+      groupPerMinute: z.number().positive().default(20),
+      privatePerSecond: z.number().positive().default(1),
+      globalPerSecond: z.number().positive().default(30),
+    })
+    .default({ groupPerMinute: 20, privatePerSecond: 1, globalPerSecond: 30 }),
+  /** Role of members of an approved group who have none of their own (`none`: they only see what is posted). */
+  groupMemberRole: z.enum(['none', 'viewer', 'analyst']).default('viewer'),
 });
 
 const routeSchema = z.object({

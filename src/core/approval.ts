@@ -26,6 +26,8 @@ export interface ApprovalSubject {
   readonly username?: string;
   /** The platform's raw language code, shown to admins. */
   readonly languageCode?: string;
+  /** Supported locale for messages to the subject's chat (a person's language); the default when absent. */
+  readonly locale?: string;
   /** For groups: who added the bot. */
   readonly addedBy?: { readonly id: string; readonly name: string; readonly username?: string };
 }
@@ -64,6 +66,20 @@ export interface ApprovalRepository {
 /** Extra requester details a platform can put on the command context of `/start`. */
 export interface RequesterProfile {
   readonly languageCode?: string;
+  /** Title of the group the command came from. */
+  readonly chatTitle?: string;
+}
+
+/** A config admin's profile, kept so prompts reach them in their language. */
+export interface AdminProfile {
+  readonly platform: string;
+  readonly id: string;
+  readonly name: string;
+  readonly username?: string;
+  readonly languageCode?: string;
+  /** Their private chat with the bot. */
+  readonly chatId?: string;
+  readonly locale?: string;
 }
 
 export interface RequesterContext extends CommandContext {
@@ -175,13 +191,22 @@ export interface ApprovalService {
   /** `/users`: approve, deny, ban or revoke a user or chat (decides its open request when there is one). */
   changeAccess(kind: SubjectKind, platform: string, id: string, change: AccessChange, actor: Actor): Promise<ChangeOutcome>;
   setRole(platform: string, userId: string, role: Role, actor: Actor): Promise<ChangeOutcome>;
-  /** The platform said the bot can no longer post there. Idempotent; admins told once per transition. */
-  markInactive(platform: string, chatId: string, reason: string): Promise<void>;
+  /**
+   * The platform said the bot can no longer post there. Idempotent; admins of an approved chat are told once per
+   * transition unless `notify` is false (the delivery worker tells them itself).
+   */
+  markInactive(platform: string, chatId: string, reason: string, options?: { readonly notify?: boolean }): Promise<void>;
   /** The platform says the bot can post there again (re-added, unblocked). */
   markActive(platform: string, chatId: string): Promise<void>;
   /** Group → supergroup: approval, locale and pending requests move to the new id. Idempotent. */
   migrate(platform: string, from: string, to: string): Promise<void>;
   pending(): Promise<readonly ApprovalRequest[]>;
+  /**
+   * A config admin talked to the bot: their profile is kept (status `none`: the role comes from the config only,
+   * so removing them from the config removes their rights) and, the first time, their private chat is approved
+   * so they receive incidents too. No-op for anyone not in the config.
+   */
+  registerAdmin(profile: AdminProfile): Promise<void>;
 }
 
 /** Serialises work per key inside one process (double presses, repeated /start). */
@@ -239,6 +264,7 @@ export function createApprovalService(deps: ApprovalServiceDeps): ApprovalServic
     const nextChat: ChatRecord = {
       ...(chat ?? { platform: subject.platform, id: chatId, kind: subject.kind === 'user' ? 'private' : 'group', active: true }),
       title: subject.name,
+      ...(subject.locale !== undefined ? { locale: subject.locale } : {}),
       status,
       requestId: request.id,
       updatedAt: at,
@@ -424,7 +450,7 @@ export function createApprovalService(deps: ApprovalServiceDeps): ApprovalServic
       });
     },
 
-    async markInactive(platform, chatId, reason) {
+    async markInactive(platform, chatId, reason, options) {
       const changed = await lock(subjectKey('chat', platform, chatId), async () => {
         const chat = await directory.getChat(platform, chatId);
         if (!chat || !chat.active) return undefined;
@@ -432,8 +458,9 @@ export function createApprovalService(deps: ApprovalServiceDeps): ApprovalServic
         await audit.record({ actor: 'system', action: 'chat.inactive', target: `chat:${platform}:${chatId}`, outcome: 'ok', details: reason });
         return chat;
       });
-      if (changed && changed.status === 'approved') {
-        await safely('notify admins', () => effects.notifyAdmins('delivery-chat-inactive', { chat: changed.title, id: chatId, reason }));
+      if (changed && changed.status === 'approved' && options?.notify !== false) {
+        // Same message and variables as the delivery worker's notice for a 403.
+        await safely('notify admins', () => effects.notifyAdmins('delivery-chat-inactive', { destination: `${platform}:${chatId}`, reason, chat: changed.title }));
       }
     },
 
@@ -449,9 +476,9 @@ export function createApprovalService(deps: ApprovalServiceDeps): ApprovalServic
 
     async migrate(platform, from, to) {
       if (from === to) return;
-      await lock(subjectKey('chat', platform, from), async () => {
+      const superseded = await lock(subjectKey('chat', platform, from), async (): Promise<ApprovalRequest | undefined> => {
         const old = await directory.getChat(platform, from);
-        if (!old || old.migratedTo === to) return;
+        if (!old || old.migratedTo === to) return undefined;
         const existing = await directory.getChat(platform, to);
         const at = now().toISOString();
         // The old approval carries over; a record the new id may already have (a fresh my_chat_member) only
@@ -479,6 +506,56 @@ export function createApprovalService(deps: ApprovalServiceDeps): ApprovalServic
           }
         }
         await audit.record({ actor: 'system', action: 'chat.migrated', target: `chat:${platform}:${from}`, outcome: 'ok', details: `→ ${to}` });
+        // The supergroup may already have asked on its own (the bot "joined" it): the carried-over approval answers that.
+        if (existing?.status === 'pending' && existing.requestId !== undefined && status === 'approved') {
+          const open = await approvals.get(existing.requestId);
+          if (open?.state === 'pending') {
+            const done: ApprovalRequest = { ...open, state: 'approved', decidedAt: at, decidedBy: 'system (chat migration)', decidedById: 'system' };
+            await approvals.put(done);
+            return done;
+          }
+        }
+        return undefined;
+      });
+      if (superseded) await safely('update superseded prompts', () => effects.updatePrompts(superseded));
+    },
+
+    async registerAdmin(profile) {
+      if (!deps.isConfigAdmin(profile.platform, profile.id)) return;
+      await lock(subjectKey('user', profile.platform, profile.id), async () => {
+        const at = now().toISOString();
+        const user = await directory.getUser(profile.platform, profile.id);
+        const changed =
+          !user || user.name !== profile.name || user.username !== profile.username || user.languageCode !== profile.languageCode || (profile.chatId !== undefined && user.privateChatId !== profile.chatId);
+        if (changed) {
+          await directory.putUser({
+            platform: profile.platform,
+            id: profile.id,
+            name: profile.name,
+            ...(profile.username !== undefined ? { username: profile.username } : {}),
+            ...(profile.languageCode !== undefined ? { languageCode: profile.languageCode } : {}),
+            ...(profile.chatId !== undefined ? { privateChatId: profile.chatId } : user?.privateChatId !== undefined ? { privateChatId: user.privateChatId } : {}),
+            status: user?.status ?? 'none',
+            role: user?.role ?? 'viewer',
+            ...(user?.requestId !== undefined ? { requestId: user.requestId } : {}),
+            updatedAt: at,
+            ...(user?.updatedBy !== undefined ? { updatedBy: user.updatedBy } : {}),
+          });
+        }
+        if (profile.chatId !== undefined && !(await directory.getChat(profile.platform, profile.chatId))) {
+          await directory.putChat({
+            platform: profile.platform,
+            id: profile.chatId,
+            kind: 'private',
+            title: profile.name,
+            ...(profile.locale !== undefined ? { locale: profile.locale } : {}),
+            status: 'approved',
+            active: true,
+            updatedAt: at,
+            updatedBy: 'config',
+          });
+          await audit.record({ actor: 'system', action: 'access.admin-chat', target: `chat:${profile.platform}:${profile.chatId}`, outcome: 'ok' });
+        }
       });
     },
 

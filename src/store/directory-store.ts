@@ -51,6 +51,7 @@ export const approvalRecordSchema: z.ZodType<ApprovalRequest> = z.object({
     name: z.string(),
     username: z.string().optional(),
     languageCode: z.string().optional(),
+    locale: z.string().optional(),
     addedBy: z.object({ id, name: z.string(), username: z.string().optional() }).optional(),
   }),
   state: z.enum(APPROVAL_STATES),
