@@ -12,7 +12,7 @@
 import { AppError, isAppError } from '../../core/errors.js';
 import type { Incident, IncidentDraft } from '../../core/incident.js';
 import type { AdapterDeps, PollResult, SourceAdapter } from '../../core/ports.js';
-import { createIllumioClient, type IllumioClient } from './client.js';
+import { createIllumioClient } from './client.js';
 import type { IllumioConfig } from './config.js';
 import { illumioDiagnostics, pruneSeen, readCursor, writeCursor, type IllumioDiagnostics } from './cursor.js';
 import { createEnricher, workloadHrefs, type Enricher, type WorkloadInfo } from './enrich.js';
@@ -66,9 +66,9 @@ interface PendingCollapse {
 
 const ISSUE_PATHS = 5;
 
-export function createIllumioSource(config: IllumioConfig, deps: AdapterDeps, injected?: { client?: IllumioClient }): IllumioSource {
+export function createIllumioSource(config: IllumioConfig, deps: AdapterDeps): IllumioSource {
   const logger = deps.logger.child({ source: 'illumio' });
-  const client = injected?.client ?? createIllumioClient(config);
+  const client = createIllumioClient(config);
   const watchers = compileWatchers(config.watchers);
   const enricher: Enricher | undefined = config.enrichWorkloads
     ? createEnricher({ client, state: deps.state, clock: deps.clock, logger, ttlMs: config.enrichTtl * 1000, maxLookups: config.maxLookupsPerPoll })
