@@ -140,6 +140,16 @@ describe('bad input', () => {
     expect(ids(again.drafts)).toEqual([event.href]);
   });
 
+  it('a stalled PCE times out as unavailable; the next poll recovers', async () => {
+    const event = eventAt(signIn, T0 + 10 * MINUTE);
+    pce.events = [event];
+    const h = harness(pce, { requestTimeout: 1 });
+    pce.fail('events', { status: 200, body: '[]', delayMs: 3000 });
+    const error = await rejection(h.poll(undefined));
+    expect(error.kind).toBe('unavailable');
+    expect(ids((await h.poll(undefined)).drafts)).toEqual([event.href]);
+  });
+
   it('wrong credentials are an auth failure', async () => {
     const h = harness(pce, { apiSecret: 'wrong-secret-value' });
     expect((await rejection(h.poll(undefined))).kind).toBe('auth');

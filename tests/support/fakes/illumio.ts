@@ -34,6 +34,8 @@ export interface Fault {
   readonly headers?: Readonly<Record<string, string>>;
   readonly body?: string;
   readonly contentType?: string;
+  /** Answer only after this long (a stalled PCE). */
+  readonly delayMs?: number;
 }
 
 export interface RecordedRequest {
@@ -150,7 +152,11 @@ export async function startFakePce(options: FakePceOptions = {}): Promise<FakePc
     const route: Route = url.pathname === `/api/v2/orgs/${org}/events` ? 'events' : 'objects';
     const fault = faults[route].shift();
     if (fault) {
-      send(res, fault.status, fault.body ?? '', fault.contentType ?? 'application/json', fault.headers ?? {});
+      const answer = (): void => {
+        if (!res.destroyed) send(res, fault.status, fault.body ?? '', fault.contentType ?? 'application/json', fault.headers ?? {});
+      };
+      if (fault.delayMs) setTimeout(answer, fault.delayMs);
+      else answer();
       return;
     }
     if (req.method !== 'GET') {
