@@ -115,10 +115,12 @@ export function createEnricher(options: EnricherOptions): Enricher {
   const workloads = new Map<string, MemoryEntry<WorkloadInfo>>();
   const labels = new Map<string, MemoryEntry<{ key: string; value: string }>>();
 
-  function remember<T>(map: Map<string, MemoryEntry<T>>, key: string, value: T, ttl: number): void {
-    if (ttl <= 0) return;
+  // Memory entries expire when the stored copy would: a cache hit never extends the life of a result, so a
+  // relabelled workload shows its new labels at most one TTL later however often it appears.
+  function remember<T>(map: Map<string, MemoryEntry<T>>, key: string, value: T, expiresAt: number): void {
+    if (expiresAt <= clock.now().getTime()) return;
     map.delete(key);
-    map.set(key, { value, expiresAt: clock.now().getTime() + ttl });
+    map.set(key, { value, expiresAt });
     if (map.size > MAX_MEMORY_ENTRIES) {
       const oldest = map.keys().next().value;
       if (oldest !== undefined) map.delete(oldest);
@@ -135,23 +137,30 @@ export function createEnricher(options: EnricherOptions): Enricher {
     return entry.value;
   }
 
-  async function stateGet<T>(key: string, schema: z.ZodType<T>): Promise<T | undefined> {
-    if (ttlMs <= 0) return undefined;
+  /** Memory first, then the state namespace (which survives restarts); both honour the original expiry. */
+  async function cached<T>(map: Map<string, MemoryEntry<T>>, key: string, schema: z.ZodType<T>): Promise<T | undefined> {
+    const hit = recall(map, key);
+    if (hit !== undefined || ttlMs <= 0) return hit;
     try {
       const raw = await state.get(key);
       if (raw === undefined) return undefined;
-      const parsed = schema.safeParse(raw);
-      return parsed.success ? parsed.data : undefined;
+      const parsed = z.object({ expiresAt: z.number(), value: schema }).safeParse(raw);
+      if (!parsed.success || parsed.data.expiresAt <= clock.now().getTime()) return undefined;
+      remember(map, key, parsed.data.value, parsed.data.expiresAt);
+      return parsed.data.value;
     } catch (error) {
       logger.warn('illumio enrichment cache read failed', { kind: errorKind(error) });
       return undefined;
     }
   }
 
-  async function stateSet(key: string, value: JsonValue, ttl: number): Promise<void> {
+  async function store<T>(map: Map<string, MemoryEntry<T>>, key: string, value: T, ttl: number): Promise<void> {
     if (ttl <= 0) return;
+    const expiresAt = clock.now().getTime() + ttl;
+    remember(map, key, value, expiresAt);
     try {
-      await state.set(key, value, ttl);
+      // Values are plain JSON built here (strings, string arrays and records); no undefined is ever stored.
+      await state.set(key, { expiresAt, value } as unknown as JsonValue, ttl);
     } catch (error) {
       logger.warn('illumio enrichment cache write failed', { kind: errorKind(error) });
     }
@@ -183,17 +192,13 @@ export function createEnricher(options: EnricherOptions): Enricher {
       async function label(ref: { href?: string | undefined; key?: string | null | undefined; value?: string | null | undefined }): Promise<{ key: string; value: string } | undefined> {
         if (ref.key && ref.value) return { key: ref.key, value: ref.value };
         if (!ref.href) return undefined;
-        const cached = recall(labels, ref.href) ?? (await stateGet(`lb:${ref.href}`, cachedLabelSchema));
-        if (cached) {
-          remember(labels, ref.href, cached, ttlMs);
-          return cached;
-        }
+        const known = await cached(labels, `lb:${ref.href}`, cachedLabelSchema);
+        if (known) return known;
         try {
           const l = await read(labelSchema, ref.href);
           if (!l.key || !l.value) return undefined;
           const value = { key: l.key, value: l.value };
-          remember(labels, ref.href, value, ttlMs);
-          await stateSet(`lb:${ref.href}`, value, ttlMs);
+          await store(labels, `lb:${ref.href}`, value, ttlMs);
           return value;
         } catch (error) {
           if (signal.aborted) throw error;
@@ -241,28 +246,22 @@ export function createEnricher(options: EnricherOptions): Enricher {
 
       for (const href of hrefs) {
         if (!ENRICHABLE_HREF.test(href) || out.has(href)) continue;
-        const cached = recall(workloads, href) ?? (await stateGet(`wl:${href}`, workloadInfoSchema));
-        if (cached) {
-          remember(workloads, href, cached, cached.missing ? Math.min(ttlMs, MISSING_TTL_MS) : ttlMs);
-          out.set(href, cached);
+        const known = await cached(workloads, `wl:${href}`, workloadInfoSchema);
+        if (known) {
+          out.set(href, known);
           continue;
         }
         try {
           const unresolvedBefore = unresolvedLabels;
           const info = await lookup(href);
-          if (unresolvedLabels === unresolvedBefore) {
-            remember(workloads, href, info, ttlMs);
-            await stateSet(`wl:${href}`, info as unknown as JsonValue, ttlMs);
-          }
+          if (unresolvedLabels === unresolvedBefore) await store(workloads, `wl:${href}`, info, ttlMs);
           out.set(href, info);
         } catch (error) {
           if (signal.aborted) throw error instanceof AppError ? error : new AppError('unavailable', 'illumio: poll aborted');
           if (error instanceof StopLookups) continue;
           if (errorKind(error) === 'not-found') {
             const missing: WorkloadInfo = { href, labels: {}, ips: [], missing: true };
-            const ttl = Math.min(ttlMs, MISSING_TTL_MS);
-            remember(workloads, href, missing, ttl);
-            await stateSet(`wl:${href}`, missing as unknown as JsonValue, ttl);
+            await store(workloads, `wl:${href}`, missing, Math.min(ttlMs, MISSING_TTL_MS));
             out.set(href, missing);
             continue;
           }

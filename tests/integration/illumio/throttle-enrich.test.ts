@@ -164,6 +164,21 @@ describe('workload enrichment', () => {
     expect(pce.objectRequests().length).toBeGreaterThan(lookups.length);
   });
 
+  it('a workload seen on every poll is still re-read once its TTL has passed (hits do not extend it)', async () => {
+    const clock = testClock(new Date(T0 + 5 * MINUTE).toISOString());
+    const h = harness(pce, { enrichWorkloads: true, enrichTtl: 3600, lookback: 60 }, { clock });
+    let cursor: string | undefined;
+    const reads: number[] = [];
+    for (let i = 0; i < 5; i++) {
+      pce.events.push(workloadUpdate(clock.now().getTime() - MINUTE));
+      cursor = (await h.poll(cursor)).nextCursor;
+      reads.push(pce.objectRequests().filter((r) => r.path === `/api/v2${WORKLOAD_1C}`).length);
+      clock.advance(20 * MINUTE);
+    }
+    // Polls at 0, 20, 40, 60, 80 minutes: read at 0 and again once the hour is up.
+    expect(reads).toEqual([1, 1, 1, 2, 2]);
+  });
+
   it('a deleted workload (404) is delivered without enrichment and not asked for again right away', async () => {
     const gone = '/orgs/1/workloads/deadbeef-0000-4000-8000-000000000000';
     pce.events = [workloadUpdate(T0 + MINUTE, gone)];
