@@ -99,6 +99,23 @@ describe('watchers through the source', () => {
   });
 });
 
+describe('text over the wire', () => {
+  it('Cyrillic names and the 4.5 kB description arrive intact in raw, bounded on the card', async () => {
+    const cyrillic = eventAt(edge[0] as Json, T0 + 10 * MINUTE);
+    const long = eventAt(edge[4] as Json, T0 + 11 * MINUTE);
+    pce.events = [cyrillic, long];
+    const result = await harness(pce).poll(undefined);
+    const [a, b] = result.drafts;
+    expect(a?.title).toBe('rule_set.update · Бухгалтерия — доступ к 1С · ivan.petrov@example.ru');
+    expect(a?.subEvents[0]?.details?.description).toBe('— → Временно отключено по заявке №1234');
+    expect(b?.title).toBe('rule_set.create · Склад / Warehouse');
+    expect(b?.raw).toEqual(long);
+    const shown = b?.subEvents[0]?.details?.description ?? '';
+    expect(shown.length).toBeLessThanOrEqual(300);
+    expect(shown.endsWith('…')).toBe(true);
+  });
+});
+
 describe('bad input', () => {
   it('malformed events are quarantined once; the rest of the page is delivered', async () => {
     const good1 = eventAt(signIn, T0 + 10 * MINUTE);
