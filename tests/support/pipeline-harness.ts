@@ -88,10 +88,10 @@ export class FakeNotifier implements ChatNotifier {
   }
 }
 
-export async function createHarness(options: { storeUrl?: string; store?: Store; chats?: string[]; source?: FakeSource } = {}) {
+export async function createHarness<S extends SourceAdapter = FakeSource>(options: { storeUrl?: string; store?: Store; chats?: string[]; source?: S } = {}) {
   const store = options.store ?? (await openStore(options.storeUrl ?? 'memory://', { logger: silentLogger }));
   const clock = systemClock;
-  const source = options.source ?? new FakeSource();
+  const source = (options.source ?? new FakeSource()) as S;
   const notifier = new FakeNotifier();
   const chats = options.chats ?? ['100'];
   const notices: string[] = [];
@@ -106,7 +106,7 @@ export async function createHarness(options: { storeUrl?: string; store?: Store;
   const outbox = createOutbox(store.collection('outbox', outboxRecord), clock);
   await outbox.load();
   const health = createHealthTracker({ clock, admins: () => admins, redact: (s) => s });
-  const sources = new Map([[source.id, source as SourceAdapter]]);
+  const sources = new Map<string, SourceAdapter>([[source.id, source]]);
   const pipeline = createPipeline({
     sources,
     incidents,
