@@ -141,8 +141,9 @@ function parseMultipart(body: Buffer, contentType: string): Part[] {
     const headerEnd = chunk.indexOf('\r\n\r\n');
     if (headerEnd >= 0) {
       const headers = chunk.subarray(0, headerEnd).toString('utf8');
-      const name = /name="([^"]*)"/.exec(headers)?.[1];
-      const filename = /filename="([^"]*)"/.exec(headers)?.[1];
+      const name = /(?:^|[;\s])name="([^"]*)"/i.exec(headers)?.[1];
+      // grammY writes `filename=x.txt` without quotes; browsers quote it.
+      const filename = /filename="?([^";\r\n]*)"?/i.exec(headers)?.[1];
       if (name !== undefined) parts.push({ name, ...(filename !== undefined ? { filename } : {}), data: chunk.subarray(headerEnd + 4) });
     }
     start = next;

@@ -100,3 +100,15 @@ export function cardsMentioning(h: Harness, chatId: number, incident: Pick<Incid
   const key = typeof incident === 'string' ? incident : incident.key;
   return h.fake.messagesIn(chatId).filter((m) => m.visible.includes(key)).length;
 }
+
+/** Real time plus an offset the test can move forward; sleeps are real. */
+export function offsetClock(): Clock & { advance(ms: number): void } {
+  let offset = 0;
+  return {
+    now: () => new Date(Date.now() + offset),
+    sleep: (ms, signal) => systemClock.sleep(ms, signal),
+    advance(ms) {
+      offset += ms;
+    },
+  };
+}

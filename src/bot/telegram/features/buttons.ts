@@ -69,6 +69,7 @@ export function buttonsFeature(rt: Runtime): Composer<BotContext> {
         return press.answer(press.t('button-invalid'), true);
       case 'already': {
         const r = outcome.request;
+        if (r.state === 'expired') return press.answer(press.t('approval-expired-alert'), true);
         return press.answer(
           press.t('approval-already', { state: press.t(`approval-state-${r.state}`), by: r.decidedBy ?? '?', at: formatTime(r.decidedAt, rt.timezone) }),
           true,
