@@ -7,6 +7,7 @@ import { errorMessage, isAppError } from '../core/errors.js';
 import { createLogger } from '../lib/logger.js';
 import { redactText } from '../lib/redact.js';
 import type { Config } from '../config/schema.js';
+import { configWarnings } from './check.js';
 import { packageVersion } from './diagnostics.js';
 
 const HELP = `socbot ${packageVersion()} — security chat-ops bot
@@ -68,6 +69,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     return 2;
   }
   printProblems(result.warnings, process.stderr, 'warning');
+  printProblems(configWarnings(result.config), process.stderr, 'warning');
   if (command === 'check') {
     write(process.stdout, `config ${file} is valid\n`);
     return 0;

@@ -72,3 +72,24 @@ sources:
     expect(result.stdout).toContain('socbot check');
   });
 });
+
+describe('socbot check warnings', () => {
+  it('warns about watcher patterns that match no PCE event type, and still exits 0', async () => {
+    const text = `${valid}
+sources:
+  illumio:
+    url: https://pce.example.org:8443
+    org: 1
+    apiUser: api_1
+    apiSecret: pce-secret-value
+    watchers:
+      - eventType: "user.*"
+      - eventType: "no_such.event"
+`;
+    const result = await runCli(['check', '--config', configFile(text)], { TG_TOKEN: TOKEN });
+    expect(result.code).toBe(0);
+    expect(result.stderr).toContain('sources.illumio.watchers.1.eventType');
+    expect(result.stderr).not.toContain('watchers.0');
+    expect(result.stderr).not.toContain('pce-secret-value');
+  });
+});
