@@ -90,11 +90,11 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
   const forwarderList = overrides.forwarders ?? createForwarders(config, adapterDeps('forwarder'));
   const forwarders = new Map(forwarderList.map((f) => [f.id, f]));
 
-  let telegram: TelegramPlatform | undefined;
-  const admins = (): AdminNotifier | undefined => telegram?.admins;
+  // The pipeline and the chat platform need each other; these are filled in once both exist.
+  const late: { telegram?: TelegramPlatform; service?: ReturnType<typeof createIncidentService> } = {};
+  const admins = (): AdminNotifier | undefined => late.telegram?.admins;
   const health = createHealthTracker({ clock, admins, redact: redactText });
 
-  let service: ReturnType<typeof createIncidentService> | undefined;
   const pipeline = createPipeline({
     sources,
     incidents: incidentsCollection,
@@ -103,17 +103,17 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     cursors,
     outbox,
     resolver: () => {
-      if (!telegram) throw new Error('chat platform not ready');
-      return telegram.resolver;
+      if (!late.telegram) throw new Error('chat platform not ready');
+      return late.telegram.resolver;
     },
     health,
     clock,
     logger: logger.child({ component: 'pipeline' }),
     onUpdated: (incident, previous) => {
-      void service?.syncForwarders(incident, previous);
+      void late.service?.syncForwarders(incident, previous);
     },
   });
-  service = createIncidentService({
+  const service = createIncidentService({
     incidents: incidentsCollection,
     keys,
     sources,
@@ -124,6 +124,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     logger: logger.child({ component: 'incidents' }),
     redact: redactText,
   });
+  late.service = service;
   const incidents: IncidentService = service;
 
   const diagnostics = createDiagnostics({ health, outbox, ring, startedAt: clock.now() });
@@ -132,7 +133,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
   const actions: ActionHandler[] = [...onDemand.actions];
 
   const i18n = createI18n(config.locale);
-  telegram = createTelegramBot(config, {
+  const platform = createTelegramBot(config, {
     store,
     logger: logger.child({ component: 'telegram' }),
     clock,
@@ -144,7 +145,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     actions,
     ...(overrides.telegram ? { options: overrides.telegram } : {}),
   });
-  const platform = telegram;
+  late.telegram = platform;
 
   const notifiers = new Map<string, ChatNotifier>([[platform.notifier.platform, platform.notifier]]);
   const worker = createDeliveryWorker({
