@@ -87,7 +87,10 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
   const sophosCentral = config.sources.sophos ? createSophosCentralClient(config.sources.sophos, adapterDeps('source')('sophos-central')) : undefined;
   const sourceEntries = overrides.sources ?? createSources(config, adapterDeps('source'), { ...(sophosCentral ? { sophosCentral } : {}) });
   const sources = new Map(sourceEntries.map((e) => [e.adapter.id, e.adapter]));
-  const forwarderList = overrides.forwarders ?? createForwarders(config, adapterDeps('forwarder'));
+  const i18n = createI18n(config.locale);
+  // Text written into vendor systems (SOAR descriptions) uses the bot's default language.
+  const translateDefault = (key: string): string => i18n.t(config.locale, key);
+  const forwarderList = overrides.forwarders ?? createForwarders(config, adapterDeps('forwarder'), translateDefault);
   const forwarders = new Map(forwarderList.map((f) => [f.id, f]));
 
   // The pipeline and the chat platform need each other; these are filled in once both exist.
@@ -132,7 +135,6 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
   const commands: CommandModule[] = [createForwardCommand({ incidents }), ...onDemand.commands];
   const actions: ActionHandler[] = [...onDemand.actions];
 
-  const i18n = createI18n(config.locale);
   const platform = createTelegramBot(config, {
     store,
     logger: logger.child({ component: 'telegram' }),
