@@ -19,7 +19,7 @@ export function cleanText(text: string): string {
 
 /** Untrusted single-line text (names, titles): like `cleanText`, with line breaks and tabs as spaces. */
 export function cleanLine(text: string): string {
-  return cleanText(text).replace(/[\n\t\u2028\u2029]+/g, ' ').trim();
+  return cleanText(text).replace(/[\n\t\u2028\u2029]+/g, ' ').replace(/ {2,}/g, ' ').trim();
 }
 
 const segmenter = new Intl.Segmenter(undefined, { granularity: 'grapheme' });
@@ -52,8 +52,10 @@ export function splitUnits(text: string, max: number): string[] {
   while (rest.length > max) {
     let cut = prefixUnits(rest, max).length;
     const window = rest.slice(0, cut);
-    const soft = Math.max(window.lastIndexOf('\n'), window.lastIndexOf(' '));
-    if (soft > max * 0.8) cut = soft + 1;
+    const newline = window.lastIndexOf('\n');
+    const space = window.lastIndexOf(' ');
+    if (newline > max * 0.8) cut = newline + 1;
+    else if (space > max * 0.8) cut = space + 1;
     if (cut === 0) {
       // One grapheme longer than a chunk (a pathological run of combining marks): fall back to code points.
       cut = max;

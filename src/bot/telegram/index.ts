@@ -146,17 +146,19 @@ export function createTelegramBot(config: Config, deps: TelegramDeps): TelegramP
     ...(options.botInfo ? { botInfo: options.botInfo } : {}),
   });
   // Interactive calls (replies, prompts, edits after a press): paced per chat and retried on 429 in place.
+  // Spacing gets a few percent of slack, as in the notifier: launch times are not arrival times.
+  const spaced = (ms: number): number => Math.ceil(ms * 1.03) + 2;
   bot.api.config.use(
     apiThrottler({
       global: { reservoir: Math.ceil(rateLimits.globalPerSecond), reservoirRefreshAmount: Math.ceil(rateLimits.globalPerSecond), reservoirRefreshInterval: 1000 },
       group: {
         maxConcurrent: 1,
-        minTime: Math.floor(60_000 / rateLimits.groupPerMinute),
+        minTime: spaced(60_000 / rateLimits.groupPerMinute),
         reservoir: Math.ceil(rateLimits.groupPerMinute),
         reservoirRefreshAmount: Math.ceil(rateLimits.groupPerMinute),
         reservoirRefreshInterval: 60_000,
       },
-      out: { maxConcurrent: 1, minTime: Math.floor(1000 / rateLimits.privatePerSecond) },
+      out: { maxConcurrent: 1, minTime: spaced(1000 / rateLimits.privatePerSecond) },
     }),
   );
   bot.api.config.use(autoRetry({ maxRetryAttempts: options.interactiveRetries ?? 3, maxDelaySeconds: 60, rethrowHttpErrors: true }));

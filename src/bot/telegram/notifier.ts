@@ -66,8 +66,10 @@ export function createTelegramNotifier(deps: NotifierDeps): ChatNotifier {
     }
   }
 
+  // A few percent of slack: timers may fire a millisecond early and Telegram's clock is not ours.
+  const spaced = (ms: number): number => Math.ceil(ms * 1.03) + 2;
   const limits = (chatId: string): DeliveryLimits => ({
-    minIntervalMs: isGroupId(chatId) ? Math.ceil(60_000 / deps.rateLimits.groupPerMinute) : Math.ceil(1000 / deps.rateLimits.privatePerSecond),
+    minIntervalMs: isGroupId(chatId) ? spaced(60_000 / deps.rateLimits.groupPerMinute) : spaced(1000 / deps.rateLimits.privatePerSecond),
     digestThreshold: deps.digestThreshold,
     digestMax: deps.digestMax,
   });
