@@ -52,6 +52,9 @@ export interface StoredMessage {
   readonly replyTo?: number;
 }
 
+/** A message as it arrives in an update (never from a channel). */
+export type UserMessage = NonNullable<Update['message']>;
+
 interface ApiErrorBody {
   ok: false;
   error_code: number;
@@ -260,8 +263,8 @@ export class FakeTelegram {
     return type === 'group' ? { id, type, title } : { id, type, title };
   }
 
-  message(from: User, chat: Chat, text: string): { update_id: number; message: Message } {
-    const message = { message_id: this.nextUserMessageId++, from, chat, date: Math.floor(Date.now() / 1000), text, entities: commandEntity(text) } as Message;
+  message(from: User, chat: Chat, text: string): { update_id: number; message: UserMessage } {
+    const message = { message_id: this.nextUserMessageId++, from, chat, date: Math.floor(Date.now() / 1000), text, entities: commandEntity(text) } as UserMessage;
     const update_id = this.pushUpdate({ message });
     return { update_id, message };
   }
@@ -310,8 +313,8 @@ export class FakeTelegram {
   /** The group → supergroup service messages, as Telegram sends them. */
   migrate(from: User, oldChat: Chat.GroupChat, newChat: Chat.SupergroupChat): void {
     const date = Math.floor(Date.now() / 1000);
-    this.pushUpdate({ message: { message_id: this.nextUserMessageId++, from, chat: oldChat, date, migrate_to_chat_id: newChat.id } as Message });
-    this.pushUpdate({ message: { message_id: this.nextUserMessageId++, from, chat: newChat, date, migrate_from_chat_id: oldChat.id } as Message });
+    this.pushUpdate({ message: { message_id: this.nextUserMessageId++, from, chat: oldChat, date, migrate_to_chat_id: newChat.id } as UserMessage });
+    this.pushUpdate({ message: { message_id: this.nextUserMessageId++, from, chat: newChat, date, migrate_from_chat_id: oldChat.id } as UserMessage });
   }
 
   // ------------------------------------------------------------ inspection
@@ -391,7 +394,7 @@ export class FakeTelegram {
           }
         }
       }
-      for (const [name, part] of files) if (!(name in payload)) payload[name] = `attach://${name}`;
+      for (const name of files.keys()) if (!(name in payload)) payload[name] = `attach://${name}`;
     } else if (body.length > 0) {
       payload = JSON.parse(body.toString('utf8')) as Record<string, unknown>;
     }

@@ -77,10 +77,10 @@ export function createButtonStore(store: Store, clock: Clock): ButtonStore {
 
   const hmacKey = (): Promise<string> =>
     (keyPromise ??= (async () => {
-      const existing = await settings.get('button-key');
+      const existing = await settings.get('callback-hmac-key');
       if (existing) return existing;
       const fresh = randomBytes(32).toString('base64url');
-      await settings.set('button-key', fresh);
+      await settings.set('callback-hmac-key', fresh);
       return fresh;
     })().catch((error: unknown) => {
       keyPromise = undefined;

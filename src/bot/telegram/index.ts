@@ -112,8 +112,15 @@ export function createTelegramBot(config: Config, deps: TelegramDeps): TelegramP
   const options = optionsSchema.parse(deps.options ?? {});
   const logger = deps.logger;
   const rateLimits: RateLimits = { ...tg.rateLimits, ...options.rateLimits };
-  const translate = (locale: string, key: string, vars?: Vars): string =>
-    deps.i18n.t(pickLocale(locale, config.locale), key, vars as Record<string, string | number> | undefined);
+  const translate = (locale: string, key: string, vars?: Vars): string => {
+    try {
+      return deps.i18n.t(pickLocale(locale, config.locale), key, vars as Record<string, string | number> | undefined);
+    } catch (error) {
+      // Fluent throws on a variable the caller did not pass; a notice with the bare id beats a lost message.
+      logger.warn('translation failed', { key, error: error instanceof Error ? error.message : String(error) });
+      return key;
+    }
+  };
   const adminIds = new Set(tg.admins);
   const groupMemberRole: Role | undefined = tg.groupMemberRole === 'none' ? undefined : tg.groupMemberRole;
 
