@@ -155,4 +155,18 @@ describe('groups', () => {
     await fake.waitFor(() => fake.messagesIn(admin.id).find((m) => m.visible.includes('Not for the gone group')));
     expect(fake.calls.filter((c) => String(c.payload.chat_id) === String(group.id) && String(c.payload.text).includes('Not for the gone'))).toHaveLength(0);
   });
+
+  it('routes restrict the chats they name (sources, minimum severity); other approved chats get everything', async () => {
+    h = await startHarness({ config: { routes: [{ chat: -1008000000008, sources: ['fake'], minSeverity: 'high' }, { chat: -1008000000009, sources: ['elsewhere'] }] } });
+    await greetAdmins(h);
+    const { fake, admin } = h;
+    const { group: routed } = await approveGroup(h, -1008000000008, 'High only');
+    const { group: other } = await approveGroup(h, -1008000000009, 'Other source only');
+    await h.inject(draft('low', { title: 'Low one', severity: 'low' }), draft('crit', { title: 'Critical one', severity: 'critical' }));
+    await fake.waitFor(() => fake.messagesIn(admin.id).find((m) => m.visible.includes('Critical one')));
+    await fake.waitFor(() => fake.messagesIn(routed.id).find((m) => m.visible.includes('Critical one')));
+    await fake.waitFor(() => fake.messagesIn(admin.id).find((m) => m.visible.includes('Low one')));
+    expect(fake.messagesIn(routed.id).some((m) => m.visible.includes('Low one'))).toBe(false);
+    expect(fake.messagesIn(other.id).some((m) => /Low one|Critical one/.test(m.visible))).toBe(false);
+  });
 });

@@ -2,12 +2,14 @@
  * Presses nobody should be able to make count, markup in names and titles, repeated updates, expiry and
  * restarts (reliability catalogue 23, 27–29, 39, 42, 44, 48).
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { Writable } from 'node:stream';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { User } from 'grammy/types';
 import { afterEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
+import { createLogger } from '../../../src/lib/logger.js';
 import { draft } from '../../support/memory.js';
 import { FakeTelegram, type StoredMessage } from '../../support/fake-telegram.js';
 import { greetAdmins, offsetClock, startHarness, type Harness } from './harness.js';
@@ -176,5 +178,45 @@ describe('expiry and restarts', () => {
     await fake.waitFor(() => fake.messagesIn(patient.id).find((m) => m.visible.includes('After the restart')));
     expect(fake.messagesIn(h.admin.id).filter((m) => m.visible.includes('Before the restart'))).toHaveLength(1);
     expect(fake.messagesIn(patient.id).some((m) => m.visible.includes('Before the restart'))).toBe(false);
+  });
+});
+
+describe('secrets', () => {
+  it('the bot token never reaches logs, the state file or chats, even when errors echo the request URL', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'socbot-tg-'));
+    const fake = await new FakeTelegram().start();
+    cleanup = async () => {
+      await fake.close();
+      rmSync(dir, { recursive: true, force: true });
+    };
+    const lines: string[] = [];
+    const stream = new Writable({
+      write(chunk, _enc, done) {
+        lines.push(String(chunk));
+        done();
+      },
+    });
+    const file = join(dir, 'state.sqlite');
+    h = await startHarness({ fake, storeUrl: `sqlite://${file}`, logger: createLogger({ stream, level: 'debug' }) });
+    await greetAdmins(h);
+    const url = `${fake.url}/bot${fake.token}/sendMessage`;
+    fake.failNext('sendMessage', 500, `Internal Server Error while calling ${url}`);
+    fake.failNext('sendMessage', 400, `Bad Request: chat not found (${url})`);
+    await h.inject(draft('t1', { title: 'Token test' }));
+    await fake.waitFor(() => lines.some((l) => l.includes('delivery failed')), 5000, 'a logged delivery failure');
+    // One admin gets the card after a retry; the other's copy is a dead letter (chat not found), which admins hear about.
+    await fake.waitFor(() => [h.admin.id, h.admin2.id].some((id) => fake.messagesIn(id).some((m) => m.visible.includes('Token test'))), 5000, 'delivered after a retry');
+    await fake.waitFor(() => fake.messagesIn(h.admin.id).some((m) => m.visible.includes('failed for good')), 5000, 'dead-letter notice');
+    // An interactive reply refused with the token in the description.
+    fake.failNext('sendMessage', 400, `Bad Request: wrong chat for bot${fake.token}`);
+    fake.message(h.admin, fake.privateChat(h.admin), '/ping');
+    await fake.waitFor(() => lines.some((l) => l.includes('telegram feature failed')), 5000, 'the failed reply logged');
+    await h.stop();
+    const haystacks = [lines.join(''), readFileSync(file).toString('latin1'), JSON.stringify(fake.calls.map((c) => c.payload))];
+    for (const text of haystacks) {
+      expect(text).not.toContain(fake.token);
+      expect(text).not.toMatch(/\d{6,}:[A-Za-z0-9_-]{30,}/);
+    }
+    expect(lines.join('')).toContain('[REDACTED]');
   });
 });
