@@ -1,0 +1,389 @@
+/**
+ * `/alerts [days] [tenant]`: Sophos Central alerts of the last `days` (1–90, default 1) for every tenant or one,
+ * plus the incidents socbot stored for the same period from the other sources.
+ *
+ * - Arguments are checked before anything is called: a bad day count is one localised usage error, no request.
+ * - Counts come first (per tenant/source and severity), then the list grouped by tenant and severity, paged in
+ *   the message with Previous/Next buttons. The rows are stored once as a view (paging.ts); presses re-render
+ *   from the store and never query Sophos again. An Export button sends every row as CSV and JSON.
+ * - A tenant that fails (403, outage, throttling) is named in the answer with the reason; the others are shown.
+ */
+import { z } from 'zod';
+import type { Clock } from '../core/clock.js';
+import { isAppError } from '../core/errors.js';
+import type { Incident } from '../core/incident.js';
+import type { Logger } from '../core/logger.js';
+import type { ActionContext, ActionHandler, CommandContext, CommandModule, IncidentService } from '../core/ports.js';
+import type { DocumentFile, Line, Reply } from '../core/reply.js';
+import type { SophosAlert, SophosCentralClient, SophosTenant, TenantDirectory } from '../sources/sophos/central-client.js';
+import { DEFAULT_DAYS, MAX_DAYS, parseAlertsArgs } from './args.js';
+import { csvDocument, jsonDocument } from './export.js';
+import { cleanText, clip, fileStamp, formatTime, normaliseSeverity, oneLine, severityIndex, severityKey } from './format.js';
+import { createViewStore, pageCount, pagingButtons, type View, type ViewStore } from './paging.js';
+import { failureReasonKey, matchTenant, tenantProblem } from './tenants.js';
+import { createViewAction } from './view-action.js';
+import type { Store } from '../core/ports.js';
+
+export const ALERTS_ACTION = 'alerts';
+const REQUIRES = 'approved' as const;
+
+export type AlertsCentral = Pick<SophosCentralClient, 'tenants' | 'forEachTenant' | 'alerts'>;
+
+export interface AlertsDeps {
+  /** Absent when Sophos is not configured: then only stored incidents are shown and no tenant may be named. */
+  readonly central?: AlertsCentral;
+  readonly incidents?: Pick<IncidentService, 'listSince'>;
+  readonly store: Store;
+  readonly clock: Clock;
+  readonly logger: Logger;
+  readonly timezone: string;
+  /** How long paging and export buttons work (seconds). */
+  readonly viewTtlSeconds?: number;
+  /** Alerts per page in the message. */
+  readonly pageSize?: number;
+  /** Alert pages (100 each) read per tenant; beyond that the answer says the list was cut. */
+  readonly maxPagesPerTenant?: number;
+}
+
+const alertRowSchema = z.object({
+  group: z.string(),
+  source: z.string(),
+  id: z.string(),
+  time: z.string(),
+  severity: z.string(),
+  description: z.string(),
+  tenantId: z.string().optional(),
+  tenant: z.string().optional(),
+  key: z.string().optional(),
+  category: z.string().optional(),
+  product: z.string().optional(),
+  type: z.string().optional(),
+  endpoint: z.string().optional(),
+  endpointId: z.string().optional(),
+  person: z.string().optional(),
+});
+export type AlertRow = z.infer<typeof alertRowSchema>;
+
+const groupSchema = z.object({
+  key: z.string(),
+  kind: z.enum(['tenant', 'source']),
+  label: z.string(),
+  total: z.number(),
+  bySeverity: z.record(z.string(), z.number()),
+});
+type Group = z.infer<typeof groupSchema>;
+
+const noteSchema = z.object({ name: z.string(), reasonKey: z.string() });
+
+export const alertsViewSchema = z.object({
+  days: z.number(),
+  from: z.string(),
+  to: z.string(),
+  tenant: z.string().optional(),
+  groups: z.array(groupSchema),
+  quiet: z.array(z.string()),
+  failures: z.array(noteSchema),
+  skipped: z.array(noteSchema),
+  truncated: z.array(z.string()),
+  invalid: z.number(),
+  sophosErrorKey: z.string().optional(),
+  incidentsError: z.boolean().optional(),
+  rows: z.array(alertRowSchema),
+});
+export type AlertsView = z.infer<typeof alertsViewSchema>;
+
+const DEFAULT_PAGE_SIZE = 12;
+const DEFAULT_VIEW_TTL_S = 6 * 3600;
+const DEFAULT_MAX_PAGES = 50;
+const MAX_SUMMARY_GROUPS = 20;
+const MAX_QUIET_NAMES = 10;
+const DESCRIPTION_MAX = 140;
+
+function alertRow(alert: SophosAlert, tenant: SophosTenant): AlertRow {
+  const agent = alert.managedAgent;
+  const endpoint = oneLine(agent?.name) || undefined;
+  // Line breaks stay for the export; the chat list shows it on one line.
+  const description = cleanText(alert.description) || oneLine(alert.type) || alert.id;
+  return {
+    group: `tenant:${tenant.id}`,
+    source: 'sophos',
+    id: alert.id,
+    time: alert.raisedAt,
+    severity: normaliseSeverity(alert.severity),
+    description,
+    tenantId: tenant.id,
+    tenant: oneLine(tenant.name) || tenant.id,
+    ...(alert.category ? { category: oneLine(alert.category) } : {}),
+    ...(alert.product ? { product: oneLine(alert.product) } : {}),
+    ...(alert.type ? { type: oneLine(alert.type) } : {}),
+    ...(endpoint ? { endpoint } : {}),
+    ...(agent?.id ? { endpointId: agent.id } : {}),
+    ...(alert.person?.name ? { person: oneLine(alert.person.name) } : {}),
+  };
+}
+
+function incidentRow(incident: Incident): AlertRow {
+  const host = incident.assets.hosts[0];
+  const user = incident.assets.users[0];
+  return {
+    group: `source:${incident.source}`,
+    source: incident.source,
+    id: incident.sourceId,
+    key: incident.key,
+    time: incident.createdAt,
+    severity: normaliseSeverity(incident.severity),
+    description: oneLine(incident.title) || incident.key,
+    ...(incident.status ? { category: oneLine(incident.status) } : {}),
+    ...(host ? { endpoint: oneLine(host) } : {}),
+    ...(user ? { person: oneLine(user) } : {}),
+  };
+}
+
+function countGroups(rows: readonly AlertRow[], order: readonly { key: string; kind: Group['kind']; label: string }[]): Group[] {
+  const groups = new Map<string, Group>();
+  for (const g of order) groups.set(g.key, { ...g, total: 0, bySeverity: {} });
+  for (const row of rows) {
+    const g = groups.get(row.group);
+    if (!g) continue;
+    const next: Group = { ...g, total: g.total + 1, bySeverity: { ...g.bySeverity, [row.severity]: (g.bySeverity[row.severity] ?? 0) + 1 } };
+    groups.set(row.group, next);
+  }
+  return [...groups.values()];
+}
+
+function sortRows(rows: AlertRow[], groupOrder: readonly string[]): AlertRow[] {
+  const rank = new Map(groupOrder.map((key, i) => [key, i]));
+  return rows.sort(
+    (a, b) =>
+      (rank.get(a.group) ?? 1e9) - (rank.get(b.group) ?? 1e9) ||
+      severityIndex(a.severity) - severityIndex(b.severity) ||
+      Date.parse(b.time) - Date.parse(a.time) ||
+      a.id.localeCompare(b.id),
+  );
+}
+
+type Translate = CommandContext['t'];
+
+function severityParts(group: Group, t: Translate): string {
+  return Object.entries(group.bySeverity)
+    .sort(([a], [b]) => severityIndex(a) - severityIndex(b))
+    .map(([sev, n]) => `${t(severityKey(sev))} ${n}`)
+    .join(' · ');
+}
+
+export function renderAlertsPage(view: View<AlertsView>, requested: number, t: Translate, options: { timezone: string; pageSize: number; ttlSeconds: number }): Reply {
+  const d = view.data;
+  const pages = pageCount(d.rows.length, options.pageSize);
+  const page = Math.min(Math.max(0, requested), pages - 1);
+  const lines: Line[] = [];
+  const scope = d.tenant ? t('alerts-scope-tenant', { tenant: clip(d.tenant, 60) }) : t('alerts-scope-all');
+  lines.push([{ b: t('alerts-title', { days: d.days }) }, ` — ${scope}`]);
+  lines.push(t('alerts-period', { from: formatTime(d.from, options.timezone), to: formatTime(d.to, options.timezone) }));
+  if (page === 0) {
+    lines.push(t('alerts-total', { count: d.rows.length }));
+    const shown = d.groups.filter((g) => g.total > 0);
+    for (const g of shown.slice(0, MAX_SUMMARY_GROUPS)) {
+      const label = g.kind === 'tenant' ? clip(g.label, 60) : t('alerts-source-label', { source: g.label });
+      lines.push([{ b: label }, `: ${g.total} — ${severityParts(g, t)}`]);
+    }
+    if (shown.length > MAX_SUMMARY_GROUPS) lines.push(t('alerts-more-groups', { count: shown.length - MAX_SUMMARY_GROUPS }));
+    if (d.quiet.length > 0) {
+      const names = d.quiet.slice(0, MAX_QUIET_NAMES).map((n) => clip(n, 40)).join(', ');
+      const more = d.quiet.length > MAX_QUIET_NAMES ? ` ${t('alerts-quiet-more', { count: d.quiet.length - MAX_QUIET_NAMES })}` : '';
+      lines.push(t('alerts-quiet', { count: d.quiet.length, names }) + more);
+    }
+    if (d.sophosErrorKey) lines.push(`⚠️ ${t('alerts-sophos-failed', { reason: t(d.sophosErrorKey) })}`);
+    for (const f of d.failures) lines.push(`⚠️ ${t('ondemand-tenant-failed', { tenant: clip(f.name, 60), reason: t(f.reasonKey) })}`);
+    for (const s of d.skipped) lines.push(`ℹ️ ${t('ondemand-tenant-failed', { tenant: clip(s.name, 60), reason: t(s.reasonKey) })}`);
+    for (const name of d.truncated) lines.push(`⚠️ ${t('alerts-truncated', { tenant: clip(name, 60) })}`);
+    if (d.invalid > 0) lines.push(`⚠️ ${t('alerts-invalid', { count: d.invalid })}`);
+    if (d.incidentsError) lines.push(`⚠️ ${t('alerts-incidents-failed')}`);
+  }
+  if (d.rows.length === 0) {
+    lines.push('', t('alerts-none', { days: d.days }));
+    return { lines };
+  }
+  lines.push('');
+  const groups = new Map(d.groups.map((g) => [g.key, g]));
+  const slice = d.rows.slice(page * options.pageSize, (page + 1) * options.pageSize);
+  let heading = '';
+  for (const row of slice) {
+    const here = `${row.group}|${row.severity}`;
+    if (here !== heading) {
+      heading = here;
+      const g = groups.get(row.group);
+      const label = g?.kind === 'source' ? t('alerts-source-label', { source: g.label }) : clip(row.tenant ?? g?.label ?? '', 60);
+      lines.push([{ b: `▸ ${label} · ${t(severityKey(row.severity))}` }, ` (${g?.bySeverity[row.severity] ?? 0})`]);
+    }
+    const what = row.key ?? row.category ?? row.type ?? '';
+    const line: Line = [
+      '• ',
+      { code: formatTime(row.time, options.timezone, 'LL-dd HH:mm') },
+      what ? ` · ${clip(what, 40)}` : '',
+      ` · ${clip(oneLine(row.description), DESCRIPTION_MAX)}`,
+      row.endpoint ? ` — ${clip(row.endpoint, 40)}` : '',
+    ];
+    lines.push(line);
+  }
+  if (pages > 1) lines.push('', t('ondemand-page', { page: page + 1, pages }));
+  const buttons = pagingButtons(
+    ALERTS_ACTION,
+    view.id,
+    page,
+    pages,
+    options.ttlSeconds,
+    { previous: t('ondemand-button-previous'), next: t('ondemand-button-next'), export: t('ondemand-button-export') },
+    true,
+  );
+  return { lines, buttons };
+}
+
+const CSV_HEADER = ['source', 'tenant', 'tenantId', 'id', 'key', 'raisedAt', 'severity', 'category', 'product', 'type', 'description', 'endpoint', 'endpointId', 'person'];
+
+export function alertsDocuments(view: View<AlertsView>, timezone: string, now: Date): DocumentFile[] {
+  const d = view.data;
+  const stamp = fileStamp(now, timezone);
+  const rows = d.rows.map((r) => [r.source, r.tenant, r.tenantId, r.id, r.key, r.time, r.severity, r.category, r.product, r.type, r.description, r.endpoint, r.endpointId, r.person]);
+  const json = {
+    generatedAt: view.createdAt,
+    days: d.days,
+    from: d.from,
+    to: d.to,
+    ...(d.tenant ? { tenant: d.tenant } : {}),
+    counts: d.groups.map((g) => ({ group: g.label, kind: g.kind, total: g.total, bySeverity: g.bySeverity })),
+    failedTenants: d.failures.map((f) => ({ tenant: f.name, reason: f.reasonKey })),
+    skippedTenants: d.skipped.map((s) => ({ tenant: s.name, reason: s.reasonKey })),
+    truncatedTenants: d.truncated,
+    alerts: d.rows.map(({ group: _group, ...rest }) => rest),
+  };
+  return [csvDocument(`alerts-${d.days}d-${stamp}.csv`, CSV_HEADER, rows), jsonDocument(`alerts-${d.days}d-${stamp}.json`, json)];
+}
+
+export function createAlertsCommand(deps: AlertsDeps): { command: CommandModule; action: ActionHandler; views: ViewStore } {
+  const ttlSeconds = deps.viewTtlSeconds ?? DEFAULT_VIEW_TTL_S;
+  const pageSize = deps.pageSize ?? DEFAULT_PAGE_SIZE;
+  const maxPages = deps.maxPagesPerTenant ?? DEFAULT_MAX_PAGES;
+  const views = createViewStore(deps.store, deps.clock, ttlSeconds);
+  const log = deps.logger.child({ command: 'alerts' });
+  const renderOptions = { timezone: deps.timezone, pageSize, ttlSeconds };
+
+  const usage = (t: Translate): Reply => ({ lines: [t('alerts-usage', { min: 1, max: MAX_DAYS, default: DEFAULT_DAYS })] });
+
+  async function collect(days: number, tenantQuery: string | undefined, ctx: CommandContext): Promise<AlertsView | Reply> {
+    const to = deps.clock.now();
+    const from = new Date(to.getTime() - days * 24 * 3600_000);
+    const rows: AlertRow[] = [];
+    const order: { key: string; kind: Group['kind']; label: string }[] = [];
+    const failures: AlertsView['failures'] = [];
+    const skipped: AlertsView['skipped'] = [];
+    const truncated: string[] = [];
+    const quiet: string[] = [];
+    let invalid = 0;
+    let sophosErrorKey: string | undefined;
+    let chosen: SophosTenant | undefined;
+
+    if (deps.central) {
+      const central = deps.central;
+      let directory: TenantDirectory | undefined;
+      try {
+        directory = await central.tenants({ signal: ctx.signal });
+      } catch (error) {
+        sophosErrorKey = isAppError(error) ? failureReasonKey(error, false) : 'ondemand-error-other';
+        log.warn('sophos tenant directory failed', { kind: isAppError(error) ? error.kind : 'internal' });
+      }
+      if (tenantQuery !== undefined) {
+        if (!directory) return { lines: [`⚠️ ${ctx.t('alerts-sophos-failed', { reason: ctx.t(sophosErrorKey ?? 'ondemand-error-other') })}`] };
+        const match = matchTenant(directory, tenantQuery);
+        const problem = tenantProblem(match, tenantQuery, directory.tenants.length, ctx.t);
+        if (problem || match.kind !== 'ok') return { lines: problem ?? [] };
+        chosen = match.tenant;
+      }
+      if (directory) {
+        const selected = chosen ? [chosen] : directory.tenants;
+        if (!chosen) for (const s of directory.skipped) skipped.push({ name: s.name, reasonKey: `sophos-tenant-${s.reason}` });
+        for (const tenant of selected) order.push({ key: `tenant:${tenant.id}`, kind: 'tenant', label: oneLine(tenant.name) || tenant.id });
+        const sweep = await central.forEachTenant((tenant, signal) => central.alerts(tenant, { from, to, maxPages, ...(signal ? { signal } : {}) }), {
+          tenants: selected,
+          signal: ctx.signal,
+        });
+        for (const { tenant, value } of sweep.ok) {
+          for (const alert of value.items) rows.push(alertRow(alert, tenant));
+          invalid += value.invalid.length;
+          if (value.nextKey !== undefined) truncated.push(tenant.name);
+          if (value.items.length === 0) quiet.push(tenant.name);
+        }
+        for (const f of sweep.failed) {
+          failures.push({ name: f.tenant.name, reasonKey: failureReasonKey(f.error, f.forbidden) });
+          log.warn('sophos alerts of a tenant failed', { tenant: f.tenant.id, kind: f.error.kind, status: f.error.status });
+        }
+      }
+    }
+
+    let incidentsError = false;
+    // Other sources' incidents are not per tenant: they belong to the unscoped view only.
+    if (deps.incidents && tenantQuery === undefined) {
+      try {
+        const stored = await deps.incidents.listSince(from);
+        const sources = new Set<string>();
+        for (const incident of stored) {
+          // With Sophos configured its alerts come from Central itself (fresher, and all tenants), not twice.
+          if (deps.central && incident.source === 'sophos') continue;
+          rows.push(incidentRow(incident));
+          sources.add(incident.source);
+        }
+        for (const source of [...sources].sort()) order.push({ key: `source:${source}`, kind: 'source', label: source });
+      } catch (error) {
+        incidentsError = true;
+        log.warn('stored incidents could not be listed', { kind: isAppError(error) ? error.kind : 'internal' });
+      }
+    }
+
+    const sorted = sortRows(rows, order.map((o) => o.key));
+    return {
+      days,
+      from: from.toISOString(),
+      to: to.toISOString(),
+      ...(chosen ? { tenant: chosen.name } : {}),
+      groups: countGroups(sorted, order),
+      quiet,
+      failures,
+      skipped,
+      truncated,
+      invalid,
+      ...(sophosErrorKey ? { sophosErrorKey } : {}),
+      ...(incidentsError ? { incidentsError } : {}),
+      rows: sorted,
+    };
+  }
+
+  const command: CommandModule = {
+    name: 'alerts',
+    descriptionKey: 'cmd-alerts-description',
+    requires: REQUIRES,
+    async run(ctx) {
+      const parsed = parseAlertsArgs(ctx.args);
+      if (!parsed.ok) return usage(ctx.t);
+      if (parsed.tenant !== undefined && !deps.central) return { lines: [ctx.t('alerts-no-tenants')] };
+      const result = await collect(parsed.days, parsed.tenant, ctx);
+      if ('lines' in result) return result;
+      const view = await views.save('alerts', { chatId: ctx.actor.chat.id, userId: ctx.actor.userId }, result);
+      return renderAlertsPage(view, 0, ctx.t, renderOptions);
+    },
+  };
+
+  const action = createViewAction<AlertsView>({
+    action: ALERTS_ACTION,
+    kind: 'alerts',
+    command: 'alerts',
+    requires: REQUIRES,
+    schema: alertsViewSchema,
+    views,
+    render: (view, page, ctx: ActionContext) => renderAlertsPage(view, page, ctx.t, renderOptions),
+    exportDocuments: (view, ctx) => ({
+      caption: ctx.t('alerts-export-caption', { count: view.data.rows.length, days: view.data.days }),
+      documents: alertsDocuments(view, deps.timezone, deps.clock.now()),
+    }),
+  });
+
+  return { command, action, views };
+}
