@@ -4,7 +4,7 @@
  */
 import type { ApprovalService, ApprovalSubject } from '../core/approval.js';
 import { hasRequester } from '../core/approval.js';
-import type { CommandModule } from '../core/ports.js';
+import type { CommandContext, CommandModule } from '../core/ports.js';
 import type { Reply } from '../core/reply.js';
 
 export interface StartDeps {
@@ -24,6 +24,7 @@ export function createStartCommand(deps: StartDeps): CommandModule {
       const { actor, t } = ctx;
       const profile = hasRequester(ctx) ? ctx.requester : {};
       const locale = deps.localeOf?.(profile.languageCode);
+      if (actor.chat.type === 'group') return startInGroup(ctx, profile.chatTitle);
       if (actor.role === 'admin') {
         await deps.approvals.registerAdmin({
           platform: actor.platform,
@@ -39,40 +40,55 @@ export function createStartCommand(deps: StartDeps): CommandModule {
       if (actor.role !== undefined) {
         return { lines: [t('start-approved', { name: actor.name, role: t(`role-${actor.role}`) })] };
       }
-      const subject: ApprovalSubject =
-        actor.chat.type === 'private'
-          ? {
-              kind: 'user',
-              platform: actor.platform,
-              id: actor.userId,
-              chatId: actor.chat.id,
-              name: actor.name,
-              ...(actor.username !== undefined ? { username: actor.username } : {}),
-              ...(profile.languageCode !== undefined ? { languageCode: profile.languageCode } : {}),
-              ...(locale !== undefined ? { locale } : {}),
-            }
-          : {
-              kind: 'chat',
-              platform: actor.platform,
-              id: actor.chat.id,
-              chatId: actor.chat.id,
-              name: profile.chatTitle ?? actor.chat.id,
-              addedBy: { id: actor.userId, name: actor.name, ...(actor.username !== undefined ? { username: actor.username } : {}) },
-            };
+      const subject: ApprovalSubject = {
+        kind: 'user',
+        platform: actor.platform,
+        id: actor.userId,
+        chatId: actor.chat.id,
+        name: actor.name,
+        ...(actor.username !== undefined ? { username: actor.username } : {}),
+        ...(profile.languageCode !== undefined ? { languageCode: profile.languageCode } : {}),
+        ...(locale !== undefined ? { locale } : {}),
+      };
       const outcome = await deps.approvals.requestAccess(subject);
-      const group = subject.kind === 'chat';
       switch (outcome.kind) {
         case 'created':
-          return { lines: [t(group ? 'start-requested-group' : 'start-requested-user')] };
+          return { lines: [t('start-requested-user')] };
         case 'pending':
-          return { lines: [t(group ? 'start-pending-group' : 'start-pending-user')] };
+          return { lines: [t('start-pending-user')] };
         case 'approved':
-          return { lines: [t('start-chat-approved')] };
+          return { lines: [t('start-approved', { name: actor.name, role: t('role-analyst') })] };
         case 'denied':
-          return { lines: [t(group ? 'start-denied-group' : 'start-denied-user')] };
+          return { lines: [t('start-denied-user')] };
         case 'banned':
           return SILENT;
       }
     },
   };
+
+  /** In a group the question is the group's access, whoever asks; people with a role are greeted once it is approved. */
+  async function startInGroup(ctx: CommandContext, title: string | undefined): Promise<Reply> {
+    const { actor, t } = ctx;
+    const outcome = await deps.approvals.requestAccess({
+      kind: 'chat',
+      platform: actor.platform,
+      id: actor.chat.id,
+      chatId: actor.chat.id,
+      name: title ?? actor.chat.id,
+      addedBy: { id: actor.userId, name: actor.name, ...(actor.username !== undefined ? { username: actor.username } : {}) },
+    });
+    switch (outcome.kind) {
+      case 'created':
+        return { lines: [t('start-requested-group')] };
+      case 'pending':
+        return { lines: [t('start-pending-group')] };
+      case 'approved':
+        if (actor.role === 'admin') return { lines: [t('start-admin', { name: actor.name })] };
+        return { lines: [actor.role ? t('start-approved', { name: actor.name, role: t(`role-${actor.role}`) }) : t('start-chat-approved')] };
+      case 'denied':
+        return { lines: [t('start-denied-group')] };
+      case 'banned':
+        return SILENT;
+    }
+  }
 }

@@ -169,4 +169,19 @@ describe('groups', () => {
     expect(fake.messagesIn(routed.id).some((m) => m.visible.includes('Low one'))).toBe(false);
     expect(fake.messagesIn(other.id).some((m) => /Low one|Critical one/.test(m.visible))).toBe(false);
   });
+
+  it('in a group that is not approved only /start works, even for admins; /start there asks for the group', async () => {
+    h = await startHarness();
+    await greetAdmins(h);
+    const { fake, admin } = h;
+    const group = fake.group(-1001100000011, 'Unknown group');
+    fake.message(admin, group, '/ping@socbot_test_bot');
+    fake.message(admin, group, '/users');
+    await fake.drained();
+    expect(fake.messagesIn(group.id).some((m) => /Alive|Users and chats/.test(m.visible))).toBe(false);
+    expect(fake.messagesIn(group.id).map((m) => m.visible)).toEqual(['This chat is not approved. Send /start to ask the bot\'s administrators for access.']);
+    fake.message(admin, group, '/start@socbot_test_bot');
+    await fake.waitFor(() => fake.messagesIn(admin.id).find((m) => m.visible.includes('Unknown group') && m.visible.includes('Access request for a chat')));
+    await fake.waitFor(() => fake.messagesIn(group.id).find((m) => m.visible.includes('access request for this chat has been sent')));
+  });
 });

@@ -4,7 +4,7 @@
  * answer a minute at most, never data; banned senders were already dropped by the access middleware.
  */
 import { Composer } from 'grammy';
-import { accessVerdict } from '../../../core/directory.js';
+import { accessVerdict, receivesIncidents } from '../../../core/directory.js';
 import { actorLabel } from '../../../core/access.js';
 import type { RequesterContext } from '../../../core/approval.js';
 import type { CommandModule } from '../../../core/ports.js';
@@ -55,6 +55,9 @@ export function commandsFeature(rt: Runtime, polite: (key: string) => boolean): 
     if (!actor || !ctx.chat || ctx.chat.type === 'channel') return;
     const chatId = String(ctx.chat.id);
     const replyTo = ctx.chat.type === 'private' ? undefined : ctx.msg?.message_id;
+    // In a group that is not (or no longer) approved only /start runs, whoever asks: nothing else may show data there.
+    const groupOpen = ctx.chat.type === 'private' || (ctx.socbot.chat !== undefined && receivesIncidents(ctx.socbot.chat));
+    if (!groupOpen && module.name !== 'start') return answerNoAccess(ctx);
     const verdict = accessVerdict(actor.role, module.requires);
     if (verdict === 'unapproved') {
       if (module.requires === 'admin') await rt.audit.record({ actor: actorLabel(actor), action: `command.${module.name}`, target: `chat:telegram:${chatId}`, outcome: 'refused', details: 'no role' });
