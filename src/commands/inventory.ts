@@ -1,0 +1,409 @@
+/**
+ * `/inventory [tenant] [filter]`: the endpoints of every tenant or one (paged API, `view=full` on every page),
+ * with a health summary (good, suspicious, bad, unknown), tamper protection, last seen (configured time zone),
+ * OS, IPs and assigned products. `filter` narrows by health (`bad`, `health:bad`), hostname (`host:web`) or OS
+ * (`os:linux`); plain text matches hostname or OS.
+ *
+ * Real endpoint data leaves any field out or sends `{}`/`null`: every field is optional here and shown as "—".
+ * Paging and export work like /alerts: the rows are stored once and presses never query Sophos again.
+ */
+import { z } from 'zod';
+import type { Clock } from '../core/clock.js';
+import { isAppError } from '../core/errors.js';
+import type { Logger } from '../core/logger.js';
+import type { ActionContext, ActionHandler, CommandContext, CommandModule, Store } from '../core/ports.js';
+import type { DocumentFile, Line, Reply } from '../core/reply.js';
+import type { SophosCentralClient, SophosEndpoint, SophosTenant, TenantDirectory } from '../sources/sophos/central-client.js';
+import { HEALTH_VALUES, isAllTenants, isExplicitFilter, isHealth, parseInventoryFilter, tokens, type Health, type InventoryFilter } from './args.js';
+import { csvDocument, jsonDocument } from './export.js';
+import { clip, fileStamp, formatTime, oneLine } from './format.js';
+import { createViewStore, pageCount, pagingButtons, type View, type ViewStore } from './paging.js';
+import { failureReasonKey, matchLeadingTenant, tenantProblem } from './tenants.js';
+import { createViewAction } from './view-action.js';
+
+export const INVENTORY_ACTION = 'inventory';
+const REQUIRES = 'approved' as const;
+
+export type InventoryCentral = Pick<SophosCentralClient, 'tenants' | 'forEachTenant' | 'endpoints'>;
+
+export interface InventoryDeps {
+  readonly central: InventoryCentral;
+  readonly store: Store;
+  readonly clock: Clock;
+  readonly logger: Logger;
+  readonly timezone: string;
+  readonly viewTtlSeconds?: number;
+  readonly pageSize?: number;
+  /** Endpoint pages (200 each) read per tenant. */
+  readonly maxPagesPerTenant?: number;
+}
+
+const endpointRowSchema = z.object({
+  tenantId: z.string(),
+  tenant: z.string(),
+  id: z.string(),
+  hostname: z.string().optional(),
+  type: z.string().optional(),
+  health: z.enum(HEALTH_VALUES),
+  threats: z.string().optional(),
+  services: z.string().optional(),
+  os: z.string().optional(),
+  platform: z.string().optional(),
+  ips: z.array(z.string()),
+  macs: z.array(z.string()),
+  tamper: z.boolean().nullable(),
+  lastSeen: z.string().optional(),
+  online: z.boolean().nullable(),
+  products: z.array(z.string()),
+  group: z.string().optional(),
+  person: z.string().optional(),
+  isolation: z.string().optional(),
+});
+export type EndpointRow = z.infer<typeof endpointRowSchema>;
+
+const healthCounts = z.object({ good: z.number(), suspicious: z.number(), bad: z.number(), unknown: z.number() });
+const tenantSummarySchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  total: z.number(),
+  health: healthCounts,
+  tamperOff: z.number(),
+  tamperUnknown: z.number(),
+});
+type TenantSummary = z.infer<typeof tenantSummarySchema>;
+const noteSchema = z.object({ name: z.string(), reasonKey: z.string() });
+
+export const inventoryViewSchema = z.object({
+  tenant: z.string().optional(),
+  filter: z.string().optional(),
+  /** Endpoints read before the filter was applied. */
+  read: z.number(),
+  tenants: z.array(tenantSummarySchema),
+  failures: z.array(noteSchema),
+  skipped: z.array(noteSchema),
+  truncated: z.array(z.string()),
+  invalid: z.number(),
+  rows: z.array(endpointRowSchema),
+});
+export type InventoryView = z.infer<typeof inventoryViewSchema>;
+
+const DEFAULT_PAGE_SIZE = 10;
+const DEFAULT_VIEW_TTL_S = 6 * 3600;
+const DEFAULT_MAX_PAGES = 20;
+const MAX_SUMMARY_TENANTS = 20;
+const HEALTH_ICON: Record<Health, string> = { bad: '🔴', suspicious: '🟠', unknown: '⚪', good: '🟢' };
+
+function healthOf(endpoint: SophosEndpoint): Health {
+  const h = endpoint.health?.overall?.trim().toLowerCase() ?? '';
+  return isHealth(h) ? h : 'unknown';
+}
+
+function osText(endpoint: SophosEndpoint): string | undefined {
+  const os = endpoint.os;
+  if (!os) return undefined;
+  const name = oneLine(os.name);
+  if (name) return name;
+  const version = [os.majorVersion, os.minorVersion].filter((v): v is number => v !== undefined).join('.');
+  const parts = [oneLine(os.platform), version, os.build !== undefined ? `build ${os.build}` : ''].filter(Boolean);
+  return parts.length > 0 ? parts.join(' ') : undefined;
+}
+
+export function endpointRow(endpoint: SophosEndpoint, tenant: SophosTenant): EndpointRow {
+  const products = (endpoint.assignedProducts ?? [])
+    .map((p) => [oneLine(p.code), oneLine(p.version)].filter(Boolean).join(' '))
+    .filter(Boolean);
+  const hostname = oneLine(endpoint.hostname);
+  const os = osText(endpoint);
+  const group = oneLine(endpoint.group?.name);
+  const person = oneLine(endpoint.associatedPerson?.name) || oneLine(endpoint.associatedPerson?.viaLogin);
+  const isolation = oneLine(endpoint.isolation?.status);
+  return {
+    tenantId: tenant.id,
+    tenant: oneLine(tenant.name) || tenant.id,
+    id: endpoint.id,
+    ...(hostname ? { hostname } : {}),
+    ...(endpoint.type ? { type: oneLine(endpoint.type) } : {}),
+    health: healthOf(endpoint),
+    ...(endpoint.health?.threats?.status ? { threats: oneLine(endpoint.health.threats.status) } : {}),
+    ...(endpoint.health?.services?.status ? { services: oneLine(endpoint.health.services.status) } : {}),
+    ...(os ? { os } : {}),
+    ...(endpoint.os?.platform ? { platform: oneLine(endpoint.os.platform) } : {}),
+    ips: [...(endpoint.ipv4Addresses ?? []), ...(endpoint.ipv6Addresses ?? [])].map(oneLine).filter(Boolean),
+    macs: (endpoint.macAddresses ?? []).map(oneLine).filter(Boolean),
+    tamper: endpoint.tamperProtectionEnabled ?? null,
+    ...(endpoint.lastSeenAt ? { lastSeen: endpoint.lastSeenAt } : {}),
+    online: endpoint.online ?? null,
+    products,
+    ...(group ? { group } : {}),
+    ...(person ? { person } : {}),
+    ...(isolation ? { isolation } : {}),
+  };
+}
+
+export function matchesFilter(row: EndpointRow, filter: InventoryFilter | undefined): boolean {
+  if (!filter) return true;
+  const has = (value: string | undefined, needle: string): boolean => (value ?? '').toLowerCase().includes(needle.toLowerCase());
+  switch (filter.kind) {
+    case 'health':
+      return row.health === filter.value;
+    case 'host':
+      return has(row.hostname, filter.value);
+    case 'os':
+      return has(row.os, filter.value) || has(row.platform, filter.value);
+    case 'text':
+      return has(row.hostname, filter.value) || has(row.os, filter.value) || has(row.platform, filter.value);
+  }
+}
+
+const HEALTH_RANK: Record<Health, number> = { bad: 0, suspicious: 1, unknown: 2, good: 3 };
+
+function summarise(tenant: { id: string; name: string }, rows: readonly EndpointRow[]): TenantSummary {
+  const health = { good: 0, suspicious: 0, bad: 0, unknown: 0 };
+  let tamperOff = 0;
+  let tamperUnknown = 0;
+  for (const r of rows) {
+    health[r.health]++;
+    if (r.tamper === false) tamperOff++;
+    if (r.tamper === null) tamperUnknown++;
+  }
+  return { id: tenant.id, name: tenant.name, total: rows.length, health, tamperOff, tamperUnknown };
+}
+
+type Translate = CommandContext['t'];
+
+function healthLine(s: Pick<TenantSummary, 'health'>, t: Translate): string {
+  return HEALTH_VALUES.map((h) => `${HEALTH_ICON[h]} ${t(`inventory-health-${h}`)} ${s.health[h]}`).join(' · ');
+}
+
+function tamperText(value: boolean | null, t: Translate): string {
+  return value === true ? t('inventory-tamper-on') : value === false ? t('inventory-tamper-off') : t('inventory-tamper-unknown');
+}
+
+export function renderInventoryPage(view: View<InventoryView>, requested: number, t: Translate, options: { timezone: string; pageSize: number; ttlSeconds: number }): Reply {
+  const d = view.data;
+  const pages = pageCount(d.rows.length, options.pageSize);
+  const page = Math.min(Math.max(0, requested), pages - 1);
+  const lines: Line[] = [];
+  const scope = d.tenant ? t('inventory-scope-tenant', { tenant: clip(d.tenant, 60) }) : t('inventory-scope-all');
+  lines.push([{ b: t('inventory-title') }, ` — ${scope}`]);
+  if (d.filter) lines.push(t('inventory-filter', { filter: clip(d.filter, 60), count: d.rows.length, total: d.read }));
+  if (page === 0) {
+    const total = summarise({ id: '', name: '' }, d.rows);
+    lines.push(t('inventory-total', { count: d.rows.length }));
+    lines.push(healthLine(total, t));
+    if (total.tamperOff > 0 || total.tamperUnknown > 0) lines.push(t('inventory-tamper-summary', { off: total.tamperOff, unknown: total.tamperUnknown }));
+    if (d.tenants.length > 1) {
+      for (const s of d.tenants.slice(0, MAX_SUMMARY_TENANTS)) {
+        lines.push([{ b: clip(s.name, 60) }, `: ${s.total} — ${HEALTH_VALUES.map((h) => `${HEALTH_ICON[h]} ${s.health[h]}`).join(' ')}`]);
+      }
+      if (d.tenants.length > MAX_SUMMARY_TENANTS) lines.push(t('inventory-more-tenants', { count: d.tenants.length - MAX_SUMMARY_TENANTS }));
+    }
+    for (const f of d.failures) lines.push(`⚠️ ${t('ondemand-tenant-failed', { tenant: clip(f.name, 60), reason: t(f.reasonKey) })}`);
+    for (const s of d.skipped) lines.push(`ℹ️ ${t('ondemand-tenant-failed', { tenant: clip(s.name, 60), reason: t(s.reasonKey) })}`);
+    for (const name of d.truncated) lines.push(`⚠️ ${t('inventory-truncated', { tenant: clip(name, 60) })}`);
+    if (d.invalid > 0) lines.push(`⚠️ ${t('inventory-invalid', { count: d.invalid })}`);
+  }
+  if (d.rows.length === 0) {
+    lines.push('', t(d.filter ? 'inventory-none-filtered' : 'inventory-none'));
+    return { lines };
+  }
+  lines.push('');
+  let tenant = '';
+  for (const r of d.rows.slice(page * options.pageSize, (page + 1) * options.pageSize)) {
+    if (r.tenantId !== tenant && (d.tenants.length > 1 || tenant === '')) {
+      tenant = r.tenantId;
+      if (d.tenants.length > 1) lines.push([{ b: `▸ ${clip(r.tenant, 60)}` }]);
+    }
+    const dash = '—';
+    const ips = r.ips.length > 0 ? clip(r.ips.slice(0, 3).join(', ') + (r.ips.length > 3 ? ' …' : ''), 60) : dash;
+    const products = r.products.length > 0 ? clip(r.products.join(', '), 80) : dash;
+    lines.push([
+      `${HEALTH_ICON[r.health]} `,
+      { b: clip(r.hostname ?? r.id, 50) },
+      ` · ${clip(r.os ?? dash, 40)} · ${ips}`,
+    ]);
+    lines.push(
+      `   ${t('inventory-line', {
+        tamper: tamperText(r.tamper, t),
+        seen: r.lastSeen ? formatTime(r.lastSeen, options.timezone) : dash,
+        products,
+      })}`,
+    );
+  }
+  if (pages > 1) lines.push('', t('ondemand-page', { page: page + 1, pages }));
+  const buttons = pagingButtons(
+    INVENTORY_ACTION,
+    view.id,
+    page,
+    pages,
+    options.ttlSeconds,
+    { previous: t('ondemand-button-previous'), next: t('ondemand-button-next'), export: t('ondemand-button-export') },
+    true,
+  );
+  return { lines, buttons };
+}
+
+const CSV_HEADER = [
+  'tenant',
+  'tenantId',
+  'id',
+  'hostname',
+  'type',
+  'health',
+  'threats',
+  'services',
+  'os',
+  'ipAddresses',
+  'macAddresses',
+  'tamperProtectionEnabled',
+  'lastSeenAt',
+  'online',
+  'assignedProducts',
+  'group',
+  'person',
+  'isolation',
+];
+
+export function inventoryDocuments(view: View<InventoryView>, timezone: string, now: Date): DocumentFile[] {
+  const d = view.data;
+  const stamp = fileStamp(now, timezone);
+  const rows = d.rows.map((r) => [
+    r.tenant,
+    r.tenantId,
+    r.id,
+    r.hostname,
+    r.type,
+    r.health,
+    r.threats,
+    r.services,
+    r.os,
+    r.ips,
+    r.macs,
+    r.tamper,
+    r.lastSeen,
+    r.online,
+    r.products,
+    r.group,
+    r.person,
+    r.isolation,
+  ]);
+  const json = {
+    generatedAt: view.createdAt,
+    ...(d.tenant ? { tenant: d.tenant } : {}),
+    ...(d.filter ? { filter: d.filter } : {}),
+    summary: d.tenants,
+    failedTenants: d.failures.map((f) => ({ tenant: f.name, reason: f.reasonKey })),
+    skippedTenants: d.skipped.map((s) => ({ tenant: s.name, reason: s.reasonKey })),
+    truncatedTenants: d.truncated,
+    endpoints: d.rows,
+  };
+  return [csvDocument(`inventory-${stamp}.csv`, CSV_HEADER, rows), jsonDocument(`inventory-${stamp}.json`, json)];
+}
+
+type Parsed =
+  | { readonly kind: 'ok'; readonly tenant?: SophosTenant; readonly filter?: InventoryFilter; readonly filterText?: string }
+  | { readonly kind: 'reply'; readonly reply: Reply };
+
+/** `[tenant] [filter]` against the directory: the longest run of leading words naming a tenant wins. */
+function parseArgs(args: string, directory: TenantDirectory, t: Translate): Parsed {
+  const words = tokens(args);
+  const usage = (): Parsed => ({ kind: 'reply', reply: { lines: [t('inventory-usage')] } });
+  const withFilter = (tenant: SophosTenant | undefined, text: string): Parsed => {
+    if (!text) return { kind: 'ok', ...(tenant ? { tenant } : {}) };
+    const filter = parseInventoryFilter(text);
+    if (!filter) return usage();
+    return { kind: 'ok', ...(tenant ? { tenant } : {}), filter, filterText: text };
+  };
+  if (words.length === 0) return { kind: 'ok' };
+  if (isAllTenants(words[0])) return withFilter(undefined, words.slice(1).join(' '));
+  const { match, rest } = matchLeadingTenant(directory, words);
+  if (match.kind === 'ok') return withFilter(match.tenant, rest);
+  // No tenant named: a filter that cannot be a tenant name, or any text with a single tenant, filters everything.
+  const whole = words.join(' ');
+  if (match.kind === 'unknown' && (isExplicitFilter(whole) || directory.tenants.length === 1)) return withFilter(undefined, whole);
+  return { kind: 'reply', reply: { lines: [...(tenantProblem(match, whole, directory.tenants.length, t) ?? []), t('inventory-usage')] } };
+}
+
+export function createInventoryCommand(deps: InventoryDeps): { command: CommandModule; action: ActionHandler; views: ViewStore } {
+  const ttlSeconds = deps.viewTtlSeconds ?? DEFAULT_VIEW_TTL_S;
+  const pageSize = deps.pageSize ?? DEFAULT_PAGE_SIZE;
+  const maxPages = deps.maxPagesPerTenant ?? DEFAULT_MAX_PAGES;
+  const views = createViewStore(deps.store, deps.clock, ttlSeconds);
+  const log = deps.logger.child({ command: 'inventory' });
+  const renderOptions = { timezone: deps.timezone, pageSize, ttlSeconds };
+  const central = deps.central;
+
+  const command: CommandModule = {
+    name: 'inventory',
+    descriptionKey: 'cmd-inventory-description',
+    requires: REQUIRES,
+    async run(ctx) {
+      // Syntax that can never be valid is refused before the tenant directory is read.
+      if (ctx.args.length > 300) return { lines: [ctx.t('inventory-usage')] };
+      let directory: TenantDirectory;
+      try {
+        directory = await central.tenants({ signal: ctx.signal });
+      } catch (error) {
+        log.warn('sophos tenant directory failed', { kind: isAppError(error) ? error.kind : 'internal' });
+        return { lines: [`⚠️ ${ctx.t('inventory-sophos-failed', { reason: ctx.t(isAppError(error) ? failureReasonKey(error, false) : 'ondemand-error-other') })}`] };
+      }
+      const parsed = parseArgs(ctx.args, directory, ctx.t);
+      if (parsed.kind === 'reply') return parsed.reply;
+      const selected = parsed.tenant ? [parsed.tenant] : directory.tenants;
+      const sweep = await central.forEachTenant((tenant, signal) => central.endpoints(tenant, { view: 'full', maxPages, ...(signal ? { signal } : {}) }), {
+        tenants: selected,
+        signal: ctx.signal,
+      });
+      const byTenant = new Map<string, EndpointRow[]>();
+      const truncated: string[] = [];
+      let invalid = 0;
+      let read = 0;
+      for (const { tenant, value } of sweep.ok) {
+        const rows = value.items.map((e) => endpointRow(e, tenant));
+        read += rows.length;
+        byTenant.set(
+          tenant.id,
+          rows
+            .filter((r) => matchesFilter(r, parsed.filter))
+            .sort((a, b) => HEALTH_RANK[a.health] - HEALTH_RANK[b.health] || (a.hostname ?? a.id).localeCompare(b.hostname ?? b.id)),
+        );
+        invalid += value.invalid.length;
+        if (value.nextKey !== undefined) truncated.push(tenant.name);
+      }
+      const failures = sweep.failed.map((f) => {
+        log.warn('sophos endpoints of a tenant failed', { tenant: f.tenant.id, kind: f.error.kind, status: f.error.status });
+        return { name: f.tenant.name, reasonKey: failureReasonKey(f.error, f.forbidden) };
+      });
+      const okTenants = selected.filter((t) => byTenant.has(t.id));
+      const data: InventoryView = {
+        ...(parsed.tenant ? { tenant: parsed.tenant.name } : {}),
+        ...(parsed.filterText ? { filter: parsed.filterText } : {}),
+        read,
+        tenants: okTenants.map((t) => summarise(t, byTenant.get(t.id) ?? [])),
+        failures,
+        skipped: parsed.tenant ? [] : directory.skipped.map((s) => ({ name: s.name, reasonKey: `sophos-tenant-${s.reason}` })),
+        truncated,
+        invalid,
+        rows: okTenants.flatMap((t) => byTenant.get(t.id) ?? []),
+      };
+      const view = await views.save('inventory', { chatId: ctx.actor.chat.id, userId: ctx.actor.userId }, data);
+      return renderInventoryPage(view, 0, ctx.t, renderOptions);
+    },
+  };
+
+  const action = createViewAction<InventoryView>({
+    action: INVENTORY_ACTION,
+    kind: 'inventory',
+    command: 'inventory',
+    requires: REQUIRES,
+    schema: inventoryViewSchema,
+    views,
+    render: (view, page, ctx: ActionContext) => renderInventoryPage(view, page, ctx.t, renderOptions),
+    exportDocuments: (view, ctx) => ({
+      caption: ctx.t('inventory-export-caption', { count: view.data.rows.length }),
+      documents: inventoryDocuments(view, deps.timezone, deps.clock.now()),
+    }),
+  });
+
+  return { command, action, views };
+}
