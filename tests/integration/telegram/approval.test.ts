@@ -106,9 +106,10 @@ describe('approval of a person', () => {
     h = await startHarness();
     await greetAdmins(h);
     const { fake, admin } = h;
-    const spammer = fake.user(909090909, 'Spam');
+    const spammer = fake.user(9090909090, 'Spam'); // above 2^31: ids stay exact
     fake.message(spammer, fake.privateChat(spammer), '/start');
     const prompt = await fake.waitFor(() => fake.messagesIn(admin.id).find((m) => m.visible.includes('Spam')));
+    expect(prompt.visible).toContain('ID: 9090909090');
     const q = fake.press(admin, admin.id, prompt.messageId, '⛔ Ban');
     await fake.waitFor(() => fake.answerOf(q));
     await fake.waitFor(() => fake.findMessage(String(admin.id), prompt.messageId)?.visible.includes('Banned by Admin'));
@@ -118,5 +119,6 @@ describe('approval of a person', () => {
     await fake.drained();
     expect(fake.messagesIn(spammer.id)).toHaveLength(before);
     expect(fake.messagesIn(admin.id).filter((m) => m.visible.includes('Spam'))).toHaveLength(1);
+    expect(await h.app.telegram.directory.getUser('telegram', '9090909090')).toMatchObject({ id: '9090909090', status: 'banned' });
   });
 });
