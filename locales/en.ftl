@@ -279,3 +279,155 @@ delivery-degraded = ⚠️ Deliveries to { $destination } keep failing ({ $reaso
 ## Errors
 error-forbidden = Your role does not allow this command.
 error-command-failed = Sorry, that did not work. The administrators will find the details in the log.
+
+## On-demand
+ondemand-button-previous = ◀ Previous
+ondemand-button-next = Next ▶
+ondemand-button-export = 📄 Full list as CSV + JSON
+ondemand-export-sent = Sending the full list…
+ondemand-page = Page { $page } of { $pages }
+ondemand-view-expired = This list has expired. Run { $command } again.
+ondemand-view-gone = This button is no longer valid. Run { $command } again.
+ondemand-tenant-unknown = No tenant matches “{ $query }”.
+ondemand-tenant-ambiguous = More than one tenant matches “{ $query }”; please be more specific or use the tenant id.
+ondemand-tenant-candidates = Tenants: { $names }
+ondemand-tenant-total = ({ $count } tenants in all)
+ondemand-tenant-none = No tenant can be queried with these credentials.
+ondemand-tenant-skipped = Tenant { $tenant } cannot be queried: { $reason }
+ondemand-tenant-failed = { $tenant }: { $reason }
+ondemand-error-auth = access refused by Sophos
+ondemand-error-rate-limited = Sophos is throttling requests, try again in a few minutes
+ondemand-error-unavailable = not reachable right now
+ondemand-error-invalid-response = unexpected answer from Sophos
+ondemand-error-other = failed
+ondemand-severity-critical = Critical
+ondemand-severity-high = High
+ondemand-severity-medium = Medium
+ondemand-severity-low = Low
+ondemand-severity-info = Info
+ondemand-severity-other = Other
+
+## Alerts
+cmd-alerts-description = Alerts of the last days (Sophos Central and stored incidents)
+alerts-usage = Usage: /alerts [days] [tenant] — days is a whole number from { $min } to { $max } (default { $default }), e.g. /alerts 7 or /alerts 7 Acme
+alerts-title = 🔔 Alerts of the last { $days ->
+    [one] day
+   *[other] { $days } days
+}
+alerts-scope-all = all tenants
+alerts-scope-tenant = tenant { $tenant }
+alerts-period = { $from } – { $to }
+alerts-total = Total: { $count }
+alerts-source-label = Stored incidents · { $source }
+alerts-more-groups = … and { $count } more (see the full list)
+alerts-quiet = No alerts ({ $count }): { $names }
+alerts-quiet-more = and { $count } more
+alerts-sophos-failed = Sophos Central could not be read: { $reason }
+alerts-truncated = { $tenant }: too many alerts, only the first part is listed
+alerts-invalid = { $count ->
+    [one] 1 malformed alert was left out
+   *[other] { $count } malformed alerts were left out
+}
+alerts-incidents-failed = The stored incidents could not be read.
+alerts-none = No alerts in the last { $days ->
+    [one] day
+   *[other] { $days } days
+}.
+alerts-no-tenants = A tenant can only be named when Sophos Central is configured.
+alerts-export-caption = Alerts of the last { $days ->
+    [one] day
+   *[other] { $days } days
+}: { $count }
+
+## Inventory
+cmd-inventory-description = Endpoints and their health (Sophos Central)
+inventory-usage = Usage: /inventory [tenant] [filter] — filter: good | suspicious | bad | unknown, host:NAME, os:NAME or text found in the hostname or OS; “all” or * for every tenant
+inventory-title = 💻 Endpoints
+inventory-scope-all = all tenants
+inventory-scope-tenant = tenant { $tenant }
+inventory-filter = Filter “{ $filter }”: { $count } of { $total }
+inventory-total = Endpoints: { $count }
+inventory-health-good = good
+inventory-health-suspicious = suspicious
+inventory-health-bad = bad
+inventory-health-unknown = unknown
+inventory-tamper-summary = Tamper protection off: { $off } · not reported: { $unknown }
+inventory-tamper-on = tamper protection on
+inventory-tamper-off = tamper protection OFF
+inventory-tamper-unknown = tamper protection not reported
+inventory-line = { $tamper } · last seen { $seen } · { $products }
+inventory-more-tenants = … and { $count } more tenants (see the full list)
+inventory-truncated = { $tenant }: too many endpoints, only the first part is listed
+inventory-invalid = { $count ->
+    [one] 1 malformed endpoint was left out
+   *[other] { $count } malformed endpoints were left out
+}
+inventory-none = No endpoints.
+inventory-none-filtered = No endpoint matches the filter.
+inventory-sophos-failed = Sophos Central could not be read: { $reason }
+inventory-export-caption = Endpoints: { $count }
+
+## Cleanls
+cmd-cleanls-description = Clean up risky local sites with Intelix (administrators)
+cleanls-usage = Usage: /cleanls [tenant] [level] — level: { $levels }; a dry run comes first, nothing is deleted without confirmation
+cleanls-admin-only = Only administrators may clean up local sites.
+cleanls-title = 🧹 Local-site clean-up
+cleanls-dry-run = dry run
+cleanls-pick-tenant = Choose the tenant:
+cleanls-pick-level = Tenant: { $tenant }. Choose the clean level:
+cleanls-all-tenants = all tenants
+cleanls-button-all-tenants = 🌐 All tenants
+cleanls-button-back = ◀ Back
+cleanls-level-high = HIGH — high risk only
+cleanls-level-high-medium = HIGH_MEDIUM — high and medium risk
+cleanls-level-medium = MEDIUM — medium risk only
+cleanls-level-low = LOW — low risk only
+cleanls-level-all = ALL — high, medium, low and trusted
+cleanls-picked = Dry run for { $tenant } at level { $level }: see below.
+cleanls-level = Level: { $level } (deletes: { $risks })
+cleanls-tenants = Tenants ({ $count }): { $names }
+cleanls-sites = Local sites: { $count } · distinct values: { $distinct } · Intelix lookups: { $lookups }
+cleanls-tenant-line = { $count } sites, { $delete } to delete
+cleanls-invalid = { $count ->
+    [one] 1 malformed local site was left out (never deleted)
+   *[other] { $count } malformed local sites were left out (never deleted)
+}
+cleanls-would-delete = Would delete: { $count ->
+    [one] 1 site
+   *[other] { $count } sites
+}
+cleanls-nothing = Nothing to delete at this level.
+cleanls-trusted-note = { $count ->
+    [one] 1 trusted site
+   *[other] { $count } trusted sites
+} would be deleted only after a separate confirmation.
+cleanls-never = Unclassified sites and sites without an Intelix result are never deleted.
+cleanls-nothing-deleted = Nothing has been deleted yet.
+cleanls-confirm-within = Confirm within { $minutes } min (until { $until }); after that a new dry run is needed.
+cleanls-button-confirm = 🗑 Delete { $count ->
+    [one] 1 site
+   *[other] { $count } sites
+}
+cleanls-button-trusted = ⚠️ Also trusted sites ({ $count })…
+cleanls-button-confirm-trusted = 🗑 Delete { $count } sites including trusted
+cleanls-button-cancel = ✖ Cancel
+cleanls-trusted-title = Trusted sites would be deleted too
+cleanls-trusted-warning = Level ALL also deletes the { $count } sites Intelix rates as TRUSTED ({ $total } sites in all). Only confirm if these entries are really no longer needed:
+cleanls-state-running = The deletion is already running.
+cleanls-state-done = Already confirmed by { $by } at { $at }.
+cleanls-state-stale = The local sites changed since this dry run. Run a new dry run.
+cleanls-state-expired = This dry run has expired. Run a new dry run.
+cleanls-state-cancelled = Cancelled by { $by } at { $at }.
+cleanls-cancelled-toast = Cancelled; nothing was deleted.
+cleanls-changed = The local sites changed since the dry run ({ $added } new, { $removed } removed, { $changed } with another URL or risk). Nothing was deleted.
+cleanls-new-dry-run = Run /cleanls again for a new dry run.
+cleanls-recheck-failed = The local sites could not be checked again ({ $reason }). Nothing was deleted; try again.
+cleanls-done-toast = Deleted: { $count }
+cleanls-report-title = 🧹 Local-site clean-up — deletion report
+cleanls-report-line = deleted { $deleted }, failed { $failed }, unknown { $unknown }
+cleanls-report-more = … and { $count } more (see the document)
+cleanls-sophos-failed = Sophos Central could not be read: { $reason }
+cleanls-intelix-failed = SophosLabs Intelix could not be queried: { $reason }. Nothing was deleted.
+cleanls-tenant-gone = That tenant is no longer available. Run /cleanls again.
+cleanls-no-tenants = No tenant can be queried with these credentials.
+cleanls-error-truncated = too many local sites to check completely, left out

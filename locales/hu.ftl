@@ -279,3 +279,137 @@ delivery-degraded = ⚠️ A kézbesítés ide: { $destination } továbbra is hi
 ## Errors
 error-forbidden = A szereped nem engedi ezt a parancsot.
 error-command-failed = Ez nem sikerült. A részleteket az adminisztrátorok a naplóban találják.
+
+## On-demand
+ondemand-button-previous = ◀ Előző
+ondemand-button-next = Következő ▶
+ondemand-button-export = 📄 Teljes lista CSV + JSON formában
+ondemand-export-sent = A teljes lista küldése…
+ondemand-page = { $page }. oldal / { $pages }
+ondemand-view-expired = Ez a lista lejárt. Futtasd újra: { $command }
+ondemand-view-gone = Ez a gomb már nem érvényes. Futtasd újra: { $command }
+ondemand-tenant-unknown = Egyetlen tenant sem illik erre: „{ $query }”.
+ondemand-tenant-ambiguous = Több tenant is illik erre: „{ $query }”; adj meg pontosabb nevet vagy a tenant azonosítóját.
+ondemand-tenant-candidates = Tenantok: { $names }
+ondemand-tenant-total = (összesen { $count } tenant)
+ondemand-tenant-none = Ezekkel a hitelesítő adatokkal egyetlen tenant sem kérdezhető le.
+ondemand-tenant-skipped = A(z) { $tenant } tenant nem kérdezhető le: { $reason }
+ondemand-tenant-failed = { $tenant }: { $reason }
+ondemand-error-auth = a Sophos megtagadta a hozzáférést
+ondemand-error-rate-limited = a Sophos korlátozza a kérések számát, próbáld újra néhány perc múlva
+ondemand-error-unavailable = jelenleg nem érhető el
+ondemand-error-invalid-response = váratlan válasz a Sophostól
+ondemand-error-other = hiba
+ondemand-severity-critical = Kritikus
+ondemand-severity-high = Magas
+ondemand-severity-medium = Közepes
+ondemand-severity-low = Alacsony
+ondemand-severity-info = Infó
+ondemand-severity-other = Egyéb
+
+## Alerts
+cmd-alerts-description = Az elmúlt napok riasztásai (Sophos Central és tárolt incidensek)
+alerts-usage = Használat: /alerts [napok] [tenant] — a napok száma egész szám { $min } és { $max } között (alapértelmezés: { $default }), pl. /alerts 7 vagy /alerts 7 Acme
+alerts-title = 🔔 Az elmúlt { $days ->
+    [one] nap
+   *[other] { $days } nap
+} riasztásai
+alerts-scope-all = minden tenant
+alerts-scope-tenant = tenant: { $tenant }
+alerts-period = { $from } – { $to }
+alerts-total = Összesen: { $count }
+alerts-source-label = Tárolt incidensek · { $source }
+alerts-more-groups = … és még { $count } (lásd a teljes listát)
+alerts-quiet = Riasztás nélkül ({ $count }): { $names }
+alerts-quiet-more = és még { $count }
+alerts-sophos-failed = A Sophos Central nem olvasható: { $reason }
+alerts-truncated = { $tenant }: túl sok riasztás, csak az első rész látható
+alerts-invalid = { $count } hibás formátumú riasztás kimaradt
+alerts-incidents-failed = A tárolt incidensek nem olvashatók.
+alerts-none = Nincs riasztás az elmúlt { $days ->
+    [one] napban
+   *[other] { $days } napban
+}.
+alerts-no-tenants = Tenantot csak akkor lehet megadni, ha a Sophos Central be van állítva.
+alerts-export-caption = Az elmúlt { $days ->
+    [one] nap
+   *[other] { $days } nap
+} riasztásai: { $count }
+
+## Inventory
+cmd-inventory-description = Végpontok és állapotuk (Sophos Central)
+inventory-usage = Használat: /inventory [tenant] [szűrő] — szűrő: good | suspicious | bad | unknown, host:NÉV, os:NÉV vagy a gépnévben vagy az operációs rendszerben szereplő szöveg; „all” vagy * minden tenanthoz
+inventory-title = 💻 Végpontok
+inventory-scope-all = minden tenant
+inventory-scope-tenant = tenant: { $tenant }
+inventory-filter = Szűrő „{ $filter }”: { $count } / { $total }
+inventory-total = Végpontok: { $count }
+inventory-health-good = rendben
+inventory-health-suspicious = gyanús
+inventory-health-bad = hibás
+inventory-health-unknown = ismeretlen
+inventory-tamper-summary = Kikapcsolt illetéktelen módosítás elleni védelem: { $off } · nem jelentett: { $unknown }
+inventory-tamper-on = módosításvédelem be
+inventory-tamper-off = módosításvédelem KI
+inventory-tamper-unknown = módosításvédelem nem jelentett
+inventory-line = { $tamper } · utoljára látva { $seen } · { $products }
+inventory-more-tenants = … és még { $count } tenant (lásd a teljes listát)
+inventory-truncated = { $tenant }: túl sok végpont, csak az első rész látható
+inventory-invalid = { $count } hibás formátumú végpont kimaradt
+inventory-none = Nincsenek végpontok.
+inventory-none-filtered = Egyetlen végpont sem felel meg a szűrőnek.
+inventory-sophos-failed = A Sophos Central nem olvasható: { $reason }
+inventory-export-caption = Végpontok: { $count }
+
+## Cleanls
+cmd-cleanls-description = Kockázatos helyi webhelyek törlése Intelix alapján (adminisztrátorok)
+cleanls-usage = Használat: /cleanls [tenant] [szint] — szint: { $levels }; először próbafuttatás, megerősítés nélkül semmi sem törlődik
+cleanls-admin-only = Helyi webhelyeket csak adminisztrátorok takaríthatnak.
+cleanls-title = 🧹 Helyi webhelyek takarítása
+cleanls-dry-run = próbafuttatás
+cleanls-pick-tenant = Válaszd ki a tenantot:
+cleanls-pick-level = Tenant: { $tenant }. Válaszd ki a takarítási szintet:
+cleanls-all-tenants = minden tenant
+cleanls-button-all-tenants = 🌐 Minden tenant
+cleanls-button-back = ◀ Vissza
+cleanls-level-high = HIGH — csak magas kockázat
+cleanls-level-high-medium = HIGH_MEDIUM — magas és közepes kockázat
+cleanls-level-medium = MEDIUM — csak közepes kockázat
+cleanls-level-low = LOW — csak alacsony kockázat
+cleanls-level-all = ALL — magas, közepes, alacsony és megbízható
+cleanls-picked = Próbafuttatás: { $tenant }, { $level } szint — lásd lent.
+cleanls-level = Szint: { $level } (törlendő: { $risks })
+cleanls-tenants = Tenantok ({ $count }): { $names }
+cleanls-sites = Helyi webhelyek: { $count } · különböző értékek: { $distinct } · Intelix-lekérdezések: { $lookups }
+cleanls-tenant-line = { $count } webhely, ebből { $delete } törlendő
+cleanls-invalid = { $count } hibás formátumú helyi webhely kimaradt (soha nem törlődik)
+cleanls-would-delete = Törlendő: { $count } webhely
+cleanls-nothing = Ezen a szinten nincs mit törölni.
+cleanls-trusted-note = { $count } megbízható webhely csak külön megerősítés után törlődik.
+cleanls-never = A besorolatlan és az Intelix-eredmény nélküli webhelyek soha nem törlődnek.
+cleanls-nothing-deleted = Még semmi sem törlődött.
+cleanls-confirm-within = Erősítsd meg { $minutes } percen belül ({ $until }-ig); utána új próbafuttatás kell.
+cleanls-button-confirm = 🗑 { $count } webhely törlése
+cleanls-button-trusted = ⚠️ A megbízhatóak is ({ $count })…
+cleanls-button-confirm-trusted = 🗑 { $count } webhely törlése a megbízhatókkal együtt
+cleanls-button-cancel = ✖ Mégse
+cleanls-trusted-title = A megbízható webhelyek is törlődnének
+cleanls-trusted-warning = Az ALL szint azt a(z) { $count } webhelyet is törli, amelyet az Intelix megbízhatónak (TRUSTED) minősít (összesen { $total } webhely). Csak akkor erősítsd meg, ha ezekre a bejegyzésekre tényleg nincs szükség:
+cleanls-state-running = A törlés már folyamatban van.
+cleanls-state-done = Már megerősítette: { $by }, { $at }.
+cleanls-state-stale = A helyi webhelyek megváltoztak a próbafuttatás óta. Futtass új próbafuttatást.
+cleanls-state-expired = Ez a próbafuttatás lejárt. Futtass új próbafuttatást.
+cleanls-state-cancelled = Visszavonta: { $by }, { $at }.
+cleanls-cancelled-toast = Visszavonva; semmi sem törlődött.
+cleanls-changed = A helyi webhelyek megváltoztak a próbafuttatás óta ({ $added } új, { $removed } eltávolított, { $changed } más URL-lel vagy kockázattal). Semmi sem törlődött.
+cleanls-new-dry-run = Új próbafuttatáshoz futtasd újra a /cleanls parancsot.
+cleanls-recheck-failed = A helyi webhelyek újraellenőrzése nem sikerült ({ $reason }). Semmi sem törlődött; próbáld újra.
+cleanls-done-toast = Törölve: { $count }
+cleanls-report-title = 🧹 Helyi webhelyek takarítása — törlési jelentés
+cleanls-report-line = törölve { $deleted }, sikertelen { $failed }, ismeretlen { $unknown }
+cleanls-report-more = … és még { $count } (lásd a dokumentumot)
+cleanls-sophos-failed = A Sophos Central nem olvasható: { $reason }
+cleanls-intelix-failed = A SophosLabs Intelix nem kérdezhető le: { $reason }. Semmi sem törlődött.
+cleanls-tenant-gone = Ez a tenant már nem érhető el. Futtasd újra a /cleanls parancsot.
+cleanls-no-tenants = Ezekkel a hitelesítő adatokkal egyetlen tenant sem kérdezhető le.
+cleanls-error-truncated = túl sok helyi webhely a teljes ellenőrzéshez, kimaradt

@@ -279,3 +279,160 @@ delivery-degraded = ⚠️ Доставка в { $destination } продолжа
 ## Errors
 error-forbidden = Ваша роль не позволяет выполнить эту команду.
 error-command-failed = Не получилось. Подробности администраторы найдут в журнале.
+
+## On-demand
+ondemand-button-previous = ◀ Назад
+ondemand-button-next = Далее ▶
+ondemand-button-export = 📄 Полный список в CSV + JSON
+ondemand-export-sent = Отправляю полный список…
+ondemand-page = Страница { $page } из { $pages }
+ondemand-view-expired = Этот список устарел. Выполните { $command } ещё раз.
+ondemand-view-gone = Эта кнопка больше не действует. Выполните { $command } ещё раз.
+ondemand-tenant-unknown = Нет тенанта, подходящего под «{ $query }».
+ondemand-tenant-ambiguous = Под «{ $query }» подходит несколько тенантов; уточните название или укажите id тенанта.
+ondemand-tenant-candidates = Тенанты: { $names }
+ondemand-tenant-total = (всего тенантов: { $count })
+ondemand-tenant-none = С этими учётными данными нельзя запросить ни одного тенанта.
+ondemand-tenant-skipped = Тенант { $tenant } нельзя запросить: { $reason }
+ondemand-tenant-failed = { $tenant }: { $reason }
+ondemand-error-auth = Sophos отказал в доступе
+ondemand-error-rate-limited = Sophos ограничивает частоту запросов, повторите через несколько минут
+ondemand-error-unavailable = сейчас недоступен
+ondemand-error-invalid-response = неожиданный ответ Sophos
+ondemand-error-other = ошибка
+ondemand-severity-critical = Критический
+ondemand-severity-high = Высокий
+ondemand-severity-medium = Средний
+ondemand-severity-low = Низкий
+ondemand-severity-info = Инфо
+ondemand-severity-other = Другой
+
+## Alerts
+cmd-alerts-description = Алерты за последние дни (Sophos Central и сохранённые инциденты)
+alerts-usage = Использование: /alerts [дни] [тенант] — дни: целое число от { $min } до { $max } (по умолчанию { $default }), например /alerts 7 или /alerts 7 Acme
+alerts-title = 🔔 Алерты за { $days ->
+    [one] последний { $days } день
+    [few] последние { $days } дня
+   *[other] последние { $days } дней
+}
+alerts-scope-all = все тенанты
+alerts-scope-tenant = тенант { $tenant }
+alerts-period = { $from } – { $to }
+alerts-total = Всего: { $count }
+alerts-source-label = Сохранённые инциденты · { $source }
+alerts-more-groups = … и ещё { $count } (см. полный список)
+alerts-quiet = Без алертов ({ $count }): { $names }
+alerts-quiet-more = и ещё { $count }
+alerts-sophos-failed = Не удалось прочитать Sophos Central: { $reason }
+alerts-truncated = { $tenant }: слишком много алертов, показана только первая часть
+alerts-invalid = { $count ->
+    [one] { $count } некорректный алерт пропущен
+    [few] { $count } некорректных алерта пропущено
+   *[other] { $count } некорректных алертов пропущено
+}
+alerts-incidents-failed = Не удалось прочитать сохранённые инциденты.
+alerts-none = Нет алертов за { $days ->
+    [one] последний { $days } день
+    [few] последние { $days } дня
+   *[other] последние { $days } дней
+}.
+alerts-no-tenants = Тенант можно указать, только если настроен Sophos Central.
+alerts-export-caption = Алерты за { $days ->
+    [one] { $days } день
+    [few] { $days } дня
+   *[other] { $days } дней
+}: { $count }
+
+## Inventory
+cmd-inventory-description = Конечные точки и их состояние (Sophos Central)
+inventory-usage = Использование: /inventory [тенант] [фильтр] — фильтр: good | suspicious | bad | unknown, host:ИМЯ, os:ИМЯ или текст из имени хоста или ОС; «all» или * — все тенанты
+inventory-title = 💻 Конечные точки
+inventory-scope-all = все тенанты
+inventory-scope-tenant = тенант { $tenant }
+inventory-filter = Фильтр «{ $filter }»: { $count } из { $total }
+inventory-total = Конечных точек: { $count }
+inventory-health-good = исправны
+inventory-health-suspicious = подозрительны
+inventory-health-bad = проблемы
+inventory-health-unknown = неизвестно
+inventory-tamper-summary = Защита от изменений выключена: { $off } · не сообщается: { $unknown }
+inventory-tamper-on = защита от изменений вкл.
+inventory-tamper-off = защита от изменений ВЫКЛ.
+inventory-tamper-unknown = защита от изменений не сообщается
+inventory-line = { $tamper } · в сети { $seen } · { $products }
+inventory-more-tenants = … и ещё { $count } тенантов (см. полный список)
+inventory-truncated = { $tenant }: слишком много конечных точек, показана только первая часть
+inventory-invalid = { $count ->
+    [one] { $count } некорректная запись пропущена
+    [few] { $count } некорректные записи пропущены
+   *[other] { $count } некорректных записей пропущено
+}
+inventory-none = Конечных точек нет.
+inventory-none-filtered = Ни одна конечная точка не подходит под фильтр.
+inventory-sophos-failed = Не удалось прочитать Sophos Central: { $reason }
+inventory-export-caption = Конечные точки: { $count }
+
+## Cleanls
+cmd-cleanls-description = Очистка опасных локальных сайтов через Intelix (администраторы)
+cleanls-usage = Использование: /cleanls [тенант] [уровень] — уровень: { $levels }; сначала пробный прогон, без подтверждения ничего не удаляется
+cleanls-admin-only = Очищать локальные сайты могут только администраторы.
+cleanls-title = 🧹 Очистка локальных сайтов
+cleanls-dry-run = пробный прогон
+cleanls-pick-tenant = Выберите тенант:
+cleanls-pick-level = Тенант: { $tenant }. Выберите уровень очистки:
+cleanls-all-tenants = все тенанты
+cleanls-button-all-tenants = 🌐 Все тенанты
+cleanls-button-back = ◀ Назад
+cleanls-level-high = HIGH — только высокий риск
+cleanls-level-high-medium = HIGH_MEDIUM — высокий и средний риск
+cleanls-level-medium = MEDIUM — только средний риск
+cleanls-level-low = LOW — только низкий риск
+cleanls-level-all = ALL — высокий, средний, низкий и доверенные
+cleanls-picked = Пробный прогон для { $tenant } на уровне { $level }: см. ниже.
+cleanls-level = Уровень: { $level } (удаляются: { $risks })
+cleanls-tenants = Тенанты ({ $count }): { $names }
+cleanls-sites = Локальных сайтов: { $count } · разных значений: { $distinct } · запросов к Intelix: { $lookups }
+cleanls-tenant-line = сайтов: { $count }, к удалению: { $delete }
+cleanls-invalid = { $count ->
+    [one] { $count } некорректный локальный сайт пропущен (не удаляется)
+    [few] { $count } некорректных локальных сайта пропущено (не удаляются)
+   *[other] { $count } некорректных локальных сайтов пропущено (не удаляются)
+}
+cleanls-would-delete = Будет удалено: { $count ->
+    [one] { $count } сайт
+    [few] { $count } сайта
+   *[other] { $count } сайтов
+}
+cleanls-nothing = На этом уровне удалять нечего.
+cleanls-trusted-note = Доверенные сайты ({ $count }) удаляются только после отдельного подтверждения.
+cleanls-never = Неклассифицированные сайты и сайты без ответа Intelix никогда не удаляются.
+cleanls-nothing-deleted = Пока ничего не удалено.
+cleanls-confirm-within = Подтвердите в течение { $minutes } мин (до { $until }); потом понадобится новый пробный прогон.
+cleanls-button-confirm = 🗑 Удалить { $count ->
+    [one] { $count } сайт
+    [few] { $count } сайта
+   *[other] { $count } сайтов
+}
+cleanls-button-trusted = ⚠️ Также доверенные ({ $count })…
+cleanls-button-confirm-trusted = 🗑 Удалить сайты, включая доверенные: { $count }
+cleanls-button-cancel = ✖ Отмена
+cleanls-trusted-title = Будут удалены и доверенные сайты
+cleanls-trusted-warning = Уровень ALL удаляет также { $count } сайтов, которые Intelix считает доверенными (TRUSTED), всего { $total }. Подтверждайте, только если эти записи действительно не нужны:
+cleanls-state-running = Удаление уже выполняется.
+cleanls-state-done = Уже подтверждено: { $by }, { $at }.
+cleanls-state-stale = Локальные сайты изменились после этого пробного прогона. Выполните новый пробный прогон.
+cleanls-state-expired = Срок этого пробного прогона истёк. Выполните новый пробный прогон.
+cleanls-state-cancelled = Отменено: { $by }, { $at }.
+cleanls-cancelled-toast = Отменено; ничего не удалено.
+cleanls-changed = Локальные сайты изменились после пробного прогона (новых: { $added }, удалённых: { $removed }, с другим URL или риском: { $changed }). Ничего не удалено.
+cleanls-new-dry-run = Выполните /cleanls ещё раз для нового пробного прогона.
+cleanls-recheck-failed = Не удалось повторно проверить локальные сайты ({ $reason }). Ничего не удалено; попробуйте ещё раз.
+cleanls-done-toast = Удалено: { $count }
+cleanls-report-title = 🧹 Очистка локальных сайтов — отчёт об удалении
+cleanls-report-line = удалено { $deleted }, ошибок { $failed }, неизвестно { $unknown }
+cleanls-report-more = … и ещё { $count } (см. документ)
+cleanls-sophos-failed = Не удалось прочитать Sophos Central: { $reason }
+cleanls-intelix-failed = Не удалось выполнить запрос к SophosLabs Intelix: { $reason }. Ничего не удалено.
+cleanls-tenant-gone = Этот тенант больше недоступен. Выполните /cleanls ещё раз.
+cleanls-no-tenants = С этими учётными данными нельзя запросить ни одного тенанта.
+cleanls-error-truncated = слишком много локальных сайтов для полной проверки, пропущен
