@@ -127,21 +127,30 @@ export function createTelegramBot(config: Config, deps: TelegramDeps): TelegramP
   // ---------------------------------------------------------------- state
   const baseDirectory = createDirectoryStore(deps.store);
   // Destinations are resolved per incident; cache the chat list, dropped on every write through this instance.
+  // A read that overlaps a write must not cache what it read: the generation tells.
   let chatCache: { at: number; chats: readonly ChatRecord[] } | undefined;
+  let generation = 0;
   const directory: Directory = {
     ...baseDirectory,
     putChat: async (chat) => {
+      generation++;
       chatCache = undefined;
-      await baseDirectory.putChat(chat);
-      chatCache = undefined;
+      try {
+        await baseDirectory.putChat(chat);
+      } finally {
+        generation++;
+        chatCache = undefined;
+      }
     },
     listChats: async (platform) => {
-      if (platform === PLATFORM || platform === undefined) {
-        const now = Date.now();
-        if (!chatCache || now - chatCache.at > 30_000) chatCache = { at: now, chats: await baseDirectory.listChats() };
-        return chatCache.chats.filter((c) => platform === undefined || c.platform === platform);
+      const now = Date.now();
+      let chats = chatCache && now - chatCache.at <= 30_000 ? chatCache.chats : undefined;
+      if (!chats) {
+        const before = generation;
+        chats = await baseDirectory.listChats();
+        if (before === generation) chatCache = { at: now, chats };
       }
-      return baseDirectory.listChats(platform);
+      return chats.filter((c) => platform === undefined || c.platform === platform);
     },
   };
   const buttons = createButtonStore(deps.store, deps.clock);

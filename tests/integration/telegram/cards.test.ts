@@ -185,11 +185,16 @@ describe('incident cards', () => {
     const { fake, admin } = h;
     await h.inject(rich('11'), rich('12'));
     const card = await fake.waitFor(() => fake.messagesIn(admin.id).find((m) => m.visible.includes('INC-11')));
+    const soarButton = (card.replyMarkup?.inline_keyboard ?? []).flat().find((b) => b.text === '→ SOAR');
     const q = fake.press(admin, admin.id, card.messageId, '→ SOAR');
     expect((await fake.waitFor(() => fake.answerOf(q))).text).toBe('Forwarded.');
     const edited = await fake.waitFor(() => fake.findMessage(String(admin.id), card.messageId)?.visible.includes('SOAR: forwarded by Admin') && fake.findMessage(String(admin.id), card.messageId));
     expect(edited.text).toContain('<a href="https://soar.example.org/#incidents/11">SOAR-11</a>');
     expect((edited.replyMarkup?.inline_keyboard ?? []).flat().map((b) => b.text)).not.toContain('→ SOAR');
+    // The old button, pressed from a stale keyboard: refused, nothing forwarded again.
+    const stale = fake.pressData(admin, admin.id, card.messageId, soarButton && 'callback_data' in soarButton ? (soarButton.callback_data ?? '') : '');
+    expect(await fake.waitFor(() => fake.answerOf(stale))).toEqual({ text: 'This button is out of date; the message has been refreshed.', show_alert: true });
+    expect(soar.calls).toBe(1);
 
     idmef.mode = 'fail';
     const f = fake.press(admin, admin.id, card.messageId, '→ IDMEFv2');

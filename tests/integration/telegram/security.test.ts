@@ -206,7 +206,7 @@ describe('secrets', () => {
     await fake.waitFor(() => lines.some((l) => l.includes('delivery failed')), 5000, 'a logged delivery failure');
     // One admin gets the card after a retry; the other's copy is a dead letter (chat not found), which admins hear about.
     await fake.waitFor(() => [h.admin.id, h.admin2.id].some((id) => fake.messagesIn(id).some((m) => m.visible.includes('Token test'))), 5000, 'delivered after a retry');
-    await fake.waitFor(() => fake.messagesIn(h.admin.id).some((m) => m.visible.includes('failed for good')), 5000, 'dead-letter notice');
+    await fake.waitFor(() => [h.admin.id, h.admin2.id].every((id) => fake.messagesIn(id).some((m) => m.visible.includes('failed for good'))), 5000, 'dead-letter notices');
     // An interactive reply refused with the token in the description.
     fake.failNext('sendMessage', 400, `Bad Request: wrong chat for bot${fake.token}`);
     fake.message(h.admin, fake.privateChat(h.admin), '/ping');
