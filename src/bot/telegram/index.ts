@@ -12,10 +12,10 @@
 import { apiThrottler } from '@grammyjs/transformer-throttler';
 import { autoRetry } from '@grammyjs/auto-retry';
 import type { I18n } from '@grammyjs/i18n';
-import { Api, Bot, GrammyError, type Context } from 'grammy';
+import { Api, Bot, Composer, GrammyError, type Context } from 'grammy';
 import type { BotCommand, BotCommandScope, UserFromGetMe } from 'grammy/types';
 import { z } from 'zod';
-import type { Requirement, Role } from '../../core/access.js';
+import type { Actor, Requirement, Role } from '../../core/access.js';
 import { createApprovalService, type ApprovalService } from '../../core/approval.js';
 import type { Clock } from '../../core/clock.js';
 import { incidentDestinations, type ChatRecord, type Directory } from '../../core/directory.js';
@@ -34,6 +34,7 @@ import {
   type IncidentService,
   type Store,
 } from '../../core/ports.js';
+import type { Reply } from '../../core/reply.js';
 import { LOCALES, type Config } from '../../config/schema.js';
 import { pickLocale, type Vars } from '../../lib/i18n.js';
 import { redactText } from '../../lib/redact.js';
@@ -55,6 +56,23 @@ import { createTelegramNotifier, type RateLimits } from './notifier.js';
 import type { Runtime } from './runtime.js';
 import { createReplySender } from './send.js';
 
+/** What a Telegram-only feature of another issue (a guided conversation, …) gets from the platform. */
+export interface TelegramTools {
+  /** The sender with the role re-read from the store; undefined for strangers without a role, bots and channels. */
+  actorOf(ctx: Context): Promise<Actor | undefined>;
+  translate(locale: string, key: string, vars?: Vars): string;
+  /** Sends a platform-neutral Reply (HTML, buttons behind stored tokens, documents, sticker). */
+  send(chatId: string, reply: Reply): Promise<void>;
+  readonly store: Store;
+  readonly logger: Logger;
+}
+
+/**
+ * Installs middleware of another feature. It runs after the access checks (banned senders and chats never reach
+ * it) and before the built-in features; whatever it does not handle it must pass on with `next()`.
+ */
+export type TelegramExtension = (composer: Composer<BotContext>, tools: TelegramTools) => void;
+
 export interface TelegramDeps {
   readonly store: Store;
   readonly logger: Logger;
@@ -67,6 +85,8 @@ export interface TelegramDeps {
   readonly commands?: readonly CommandModule[];
   /** Handlers of those features' buttons. */
   readonly actions?: readonly ActionHandler[];
+  /** Telegram-only middleware of other features (e.g. the /cleanls conversation). */
+  readonly extensions?: readonly TelegramExtension[];
   /** Test and tuning knobs, see `optionsSchema`. */
   readonly options?: Readonly<Record<string, unknown>>;
 }
@@ -263,6 +283,7 @@ export function createTelegramBot(config: Config, deps: TelegramDeps): TelegramP
   };
 
   // ---------------------------------------------------------------- middleware
+  const resolveDeps = { directory, adminIds, groupMemberRole, defaultLocale: config.locale, translate };
   let lastUpdateId: number | undefined;
   bot.use(async (ctx, next) => {
     const id = ctx.update.update_id;
@@ -281,7 +302,7 @@ export function createTelegramBot(config: Config, deps: TelegramDeps): TelegramP
 
   const leftBanned = new Set<string>();
   bot.use(async (ctx, next) => {
-    ctx.socbot = await resolveRequest({ directory, adminIds, groupMemberRole, defaultLocale: config.locale, translate }, ctx.from, ctx.chat);
+    ctx.socbot = await resolveRequest(resolveDeps, ctx.from, ctx.chat);
     if (ctx.myChatMember) return next(); // membership changes are judged by the membership feature
     const { user, chat } = ctx.socbot;
     const bannedUser = user?.status === 'banned' && !(ctx.from && adminIds.has(String(ctx.from.id)));
@@ -296,6 +317,24 @@ export function createTelegramBot(config: Config, deps: TelegramDeps): TelegramP
     }
     return next();
   });
+
+  const tools: TelegramTools = {
+    async actorOf(ctx) {
+      const actor = (await resolveRequest(resolveDeps, ctx.from, ctx.chat)).actor;
+      return actor?.role === undefined ? undefined : actor;
+    },
+    translate,
+    send: async (chatId, reply) => {
+      await runtime.sender.send(chatId, reply);
+    },
+    store: deps.store,
+    logger,
+  };
+  if (deps.extensions && deps.extensions.length > 0) {
+    const extensions = new Composer<BotContext>();
+    for (const install of deps.extensions) install(extensions, tools);
+    bot.errorBoundary((err) => logger.error('telegram extension failed', { update_id: err.ctx.update.update_id, ...telegramErrorMeta(err.error) })).use(extensions);
+  }
 
   const features = bot.errorBoundary(
     (err) => logger.error('telegram feature failed', { update_id: err.ctx.update.update_id, ...telegramErrorMeta(err.error) }),

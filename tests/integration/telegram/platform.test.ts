@@ -5,7 +5,7 @@
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { createTelegramBot, type TelegramPlatform } from '../../../src/bot/telegram/index.js';
+import { createTelegramBot, type TelegramExtension, type TelegramPlatform } from '../../../src/bot/telegram/index.js';
 import { systemClock } from '../../../src/core/clock.js';
 import { DeliveryError } from '../../../src/core/delivery-error.js';
 import { emptyAssets, refOf, type Incident } from '../../../src/core/incident.js';
@@ -67,7 +67,10 @@ let platform: TelegramPlatform;
 let audit: AuditEntry[];
 const incidents = new MemoryIncidents();
 
-async function start(telegram: Record<string, unknown> = {}, extra: { commands?: CommandModule[]; actions?: ActionHandler[]; options?: Record<string, unknown> } = {}): Promise<Config> {
+async function start(
+  telegram: Record<string, unknown> = {},
+  extra: { commands?: CommandModule[]; actions?: ActionHandler[]; options?: Record<string, unknown>; extensions?: TelegramExtension[] } = {},
+): Promise<Config> {
   fake = await new FakeTelegram().start();
   store = await openStore('memory://', { logger: silentLogger });
   audit = [];
@@ -83,6 +86,7 @@ async function start(telegram: Record<string, unknown> = {}, extra: { commands?:
     audit: log,
     commands: extra.commands ?? [],
     actions: extra.actions ?? [],
+    extensions: extra.extensions ?? [],
     options: { pollTimeoutSeconds: 1, restartDelayMs: 100, rateLimits: SCALED_LIMITS, ...extra.options },
   });
   await platform.start();
@@ -267,5 +271,28 @@ describe('commands and buttons of other features', () => {
     const anim = await fake.waitFor(() => fake.messagesIn(ADMIN_ID).find((m) => m.kind === 'animation'));
     expect(anim.file).toBe('https://media.example.org/ping.gif');
     expect(fake.callsOf('sendSticker')).toHaveLength(0);
+  });
+
+  it('extensions of other features run after the access checks, before the built-ins, with the platform\'s tools', async () => {
+    const seen: string[] = [];
+    const echo: TelegramExtension = (composer, tools) => {
+      composer.command('ping', async (ctx, next) => {
+        const actor = await tools.actorOf(ctx);
+        seen.push(`${ctx.from?.id ?? '?'}:${actor?.role ?? 'none'}`);
+        if (ctx.match === 'mine' && actor) return tools.send(String(ctx.chat.id), { lines: [[{ b: tools.translate('ru', 'help-title') }]] });
+        return next();
+      });
+    };
+    await start({}, { extensions: [echo] });
+    const a = admin();
+    fake.message(a, fake.privateChat(a), '/ping mine');
+    await fake.waitFor(() => fake.messagesIn(ADMIN_ID).find((m) => m.visible === 'Команды'));
+    fake.message(a, fake.privateChat(a), '/ping');
+    await fake.waitFor(() => fake.messagesIn(ADMIN_ID).find((m) => m.visible.startsWith('🏓')));
+    const stranger = fake.user(8080, 'S');
+    fake.message(stranger, fake.privateChat(stranger), '/ping mine');
+    await fake.drained();
+    expect(seen).toEqual([`${ADMIN_ID}:admin`, `${ADMIN_ID}:admin`, '8080:none']);
+    expect(fake.messagesIn(8080).map((m) => m.visible)).toEqual(['This bot is private. Send /start to ask an administrator for access.']);
   });
 });
