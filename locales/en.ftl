@@ -26,9 +26,6 @@ mp-action-close = ⏹ Close
 mp-notice-confirmed = Incident { $key } confirmed in MaxPatrol SIEM
 mp-notice-closed = Incident { $key } closed in MaxPatrol SIEM
 
-## SOAR
-fwd-soar = → SOAR
-
 ## IDMEFv2
 fwd-idmefv2 = → IDMEFv2
 
@@ -52,26 +49,8 @@ forward-failed = ❌ Forwarding incident { $key } to { $name } failed: { $error 
 forward-no-outcome = no result was recorded
 forward-retry-hint = You can try again with the same command or the button on the incident card.
 
-## Elastic
-elastic-status-open = Open
-elastic-status-acknowledged = Acknowledged
-elastic-status-closed = Closed
-elastic-fact-rule = Rule
-elastic-fact-rule-type = Rule type
-elastic-fact-risk-score = Risk score
-elastic-fact-tactic = Tactic
-elastic-fact-technique = Technique
-elastic-fact-host = Host
-elastic-fact-user = User
-elastic-fact-source-ip = Source IP
-elastic-fact-destination-ip = Destination IP
-elastic-fact-event-action = Action
-elastic-fact-event-outcome = Outcome
-elastic-fact-process = Process
-elastic-fact-file = File
-elastic-fact-dns-question = DNS query
-elastic-fact-threshold-count = Events counted (threshold)
-elastic-fact-space = Kibana space
+## SOAR
+fwd-soar = → SOAR
 
 ## Illumio
 illumio-fact-event-type = Event type
@@ -106,6 +85,27 @@ illumio-debug-suppressed-key = { $key }: { $count } suppressed
 illumio-debug-window = { $key }: { $emitted } of { $limit } posted, { $suppressed } collapsed, window until { $until }
 illumio-debug-window-muted = { $key }: muted, { $suppressed } suppressed, window until { $until }
 illumio-debug-truncated = Illumio: windows still full at 10 000 events in one millisecond: { $count }; some events may be missing
+
+## Elastic
+elastic-status-open = Open
+elastic-status-acknowledged = Acknowledged
+elastic-status-closed = Closed
+elastic-fact-rule = Rule
+elastic-fact-rule-type = Rule type
+elastic-fact-risk-score = Risk score
+elastic-fact-tactic = Tactic
+elastic-fact-technique = Technique
+elastic-fact-host = Host
+elastic-fact-user = User
+elastic-fact-source-ip = Source IP
+elastic-fact-destination-ip = Destination IP
+elastic-fact-event-action = Action
+elastic-fact-event-outcome = Outcome
+elastic-fact-process = Process
+elastic-fact-file = File
+elastic-fact-dns-question = DNS query
+elastic-fact-threshold-count = Events counted (threshold)
+elastic-fact-space = Kibana space
 
 ## Sophos
 sophos-fact-tenant = Tenant
@@ -431,3 +431,7 @@ cleanls-intelix-failed = SophosLabs Intelix could not be queried: { $reason }. N
 cleanls-tenant-gone = That tenant is no longer available. Run /cleanls again.
 cleanls-no-tenants = No tenant can be queried with these credentials.
 cleanls-error-truncated = too many local sites to check completely, left out
+
+## Health
+health-source-failing = 🔴 Source { $source } is failing ({ $kind }): { $error }. Its cursor stays put; polling continues with backoff and you will hear when it recovers.
+health-source-recovered = 🟢 Source { $source } has recovered; anything missed while it was down is being fetched now.

@@ -26,9 +26,6 @@ mp-action-close = ⏹ Lezárás
 mp-notice-confirmed = A(z) { $key } incidens megerősítve a MaxPatrol SIEM-ben
 mp-notice-closed = A(z) { $key } incidens lezárva a MaxPatrol SIEM-ben
 
-## SOAR
-fwd-soar = → SOAR
-
 ## IDMEFv2
 fwd-idmefv2 = → IDMEFv2
 
@@ -52,26 +49,8 @@ forward-failed = ❌ Nem sikerült továbbítani a(z) { $key } incidenst ({ $nam
 forward-no-outcome = nem rögzült eredmény
 forward-retry-hint = Újrapróbálhatod ugyanezzel a paranccsal vagy az incidenskártya gombjával.
 
-## Elastic
-elastic-status-open = Nyitott
-elastic-status-acknowledged = Nyugtázott
-elastic-status-closed = Lezárt
-elastic-fact-rule = Szabály
-elastic-fact-rule-type = Szabálytípus
-elastic-fact-risk-score = Kockázati pontszám
-elastic-fact-tactic = Taktika
-elastic-fact-technique = Technika
-elastic-fact-host = Gép
-elastic-fact-user = Felhasználó
-elastic-fact-source-ip = Forrás IP-cím
-elastic-fact-destination-ip = Cél IP-cím
-elastic-fact-event-action = Művelet
-elastic-fact-event-outcome = Eredmény
-elastic-fact-process = Folyamat
-elastic-fact-file = Fájl
-elastic-fact-dns-question = DNS-lekérdezés
-elastic-fact-threshold-count = Események száma (küszöb)
-elastic-fact-space = Kibana-tér
+## SOAR
+fwd-soar = → SOAR
 
 ## Illumio
 illumio-fact-event-type = Eseménytípus
@@ -106,6 +85,27 @@ illumio-debug-suppressed-key = { $key }: { $count } elnyomva
 illumio-debug-window = { $key }: { $limit } közül { $emitted } közzétéve, { $suppressed } összevonva, ablak vége: { $until }
 illumio-debug-window-muted = { $key }: némítva, { $suppressed } elnyomva, ablak vége: { $until }
 illumio-debug-truncated = Illumio: egy milliszekundumon belül 10 000 eseménynél is tele maradt ablakok: { $count }; egyes események hiányozhatnak
+
+## Elastic
+elastic-status-open = Nyitott
+elastic-status-acknowledged = Nyugtázott
+elastic-status-closed = Lezárt
+elastic-fact-rule = Szabály
+elastic-fact-rule-type = Szabálytípus
+elastic-fact-risk-score = Kockázati pontszám
+elastic-fact-tactic = Taktika
+elastic-fact-technique = Technika
+elastic-fact-host = Gép
+elastic-fact-user = Felhasználó
+elastic-fact-source-ip = Forrás IP-cím
+elastic-fact-destination-ip = Cél IP-cím
+elastic-fact-event-action = Művelet
+elastic-fact-event-outcome = Eredmény
+elastic-fact-process = Folyamat
+elastic-fact-file = Fájl
+elastic-fact-dns-question = DNS-lekérdezés
+elastic-fact-threshold-count = Események száma (küszöb)
+elastic-fact-space = Kibana-tér
 
 ## Sophos
 sophos-fact-tenant = Bérlő
@@ -413,3 +413,7 @@ cleanls-intelix-failed = A SophosLabs Intelix nem kérdezhető le: { $reason }. 
 cleanls-tenant-gone = Ez a tenant már nem érhető el. Futtasd újra a /cleanls parancsot.
 cleanls-no-tenants = Ezekkel a hitelesítő adatokkal egyetlen tenant sem kérdezhető le.
 cleanls-error-truncated = túl sok helyi webhely a teljes ellenőrzéshez, kimaradt
+
+## Health
+health-source-failing = 🔴 A(z) { $source } forrás hibás ({ $kind }): { $error }. A kurzor nem mozdul; a lekérdezés visszalépéssel folytatódik, a helyreállásról értesítést kap.
+health-source-recovered = 🟢 A(z) { $source } forrás helyreállt; a kiesés alatt kimaradtak letöltése most történik.

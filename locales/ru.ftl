@@ -26,9 +26,6 @@ mp-action-close = ⏹ Закрыть
 mp-notice-confirmed = Инцидент { $key } подтверждён в MaxPatrol SIEM
 mp-notice-closed = Инцидент { $key } закрыт в MaxPatrol SIEM
 
-## SOAR
-fwd-soar = → SOAR
-
 ## IDMEFv2
 fwd-idmefv2 = → IDMEFv2
 
@@ -52,26 +49,8 @@ forward-failed = ❌ Не удалось передать инцидент { $ke
 forward-no-outcome = результат не записан
 forward-retry-hint = Можно повторить той же командой или кнопкой в карточке инцидента.
 
-## Elastic
-elastic-status-open = Открыт
-elastic-status-acknowledged = Подтверждён
-elastic-status-closed = Закрыт
-elastic-fact-rule = Правило
-elastic-fact-rule-type = Тип правила
-elastic-fact-risk-score = Оценка риска
-elastic-fact-tactic = Тактика
-elastic-fact-technique = Техника
-elastic-fact-host = Узел
-elastic-fact-user = Пользователь
-elastic-fact-source-ip = IP-адрес источника
-elastic-fact-destination-ip = IP-адрес назначения
-elastic-fact-event-action = Действие
-elastic-fact-event-outcome = Результат
-elastic-fact-process = Процесс
-elastic-fact-file = Файл
-elastic-fact-dns-question = DNS-запрос
-elastic-fact-threshold-count = Число событий (порог)
-elastic-fact-space = Пространство Kibana
+## SOAR
+fwd-soar = → SOAR
 
 ## Illumio
 illumio-fact-event-type = Тип события
@@ -106,6 +85,27 @@ illumio-debug-suppressed-key = { $key }: подавлено { $count }
 illumio-debug-window = { $key }: опубликовано { $emitted } из { $limit }, свёрнуто { $suppressed }, окно до { $until }
 illumio-debug-window-muted = { $key }: заглушено, подавлено { $suppressed }, окно до { $until }
 illumio-debug-truncated = Illumio: окон, оставшихся полными при 10 000 событий за миллисекунду: { $count }; часть событий могла быть пропущена
+
+## Elastic
+elastic-status-open = Открыт
+elastic-status-acknowledged = Подтверждён
+elastic-status-closed = Закрыт
+elastic-fact-rule = Правило
+elastic-fact-rule-type = Тип правила
+elastic-fact-risk-score = Оценка риска
+elastic-fact-tactic = Тактика
+elastic-fact-technique = Техника
+elastic-fact-host = Узел
+elastic-fact-user = Пользователь
+elastic-fact-source-ip = IP-адрес источника
+elastic-fact-destination-ip = IP-адрес назначения
+elastic-fact-event-action = Действие
+elastic-fact-event-outcome = Результат
+elastic-fact-process = Процесс
+elastic-fact-file = Файл
+elastic-fact-dns-question = DNS-запрос
+elastic-fact-threshold-count = Число событий (порог)
+elastic-fact-space = Пространство Kibana
 
 ## Sophos
 sophos-fact-tenant = Тенант
@@ -436,3 +436,7 @@ cleanls-intelix-failed = Не удалось выполнить запрос к 
 cleanls-tenant-gone = Этот тенант больше недоступен. Выполните /cleanls ещё раз.
 cleanls-no-tenants = С этими учётными данными нельзя запросить ни одного тенанта.
 cleanls-error-truncated = слишком много локальных сайтов для полной проверки, пропущен
+
+## Health
+health-source-failing = 🔴 Источник { $source } не отвечает ({ $kind }): { $error }. Курсор не сдвигается; опрос продолжается с паузами, о восстановлении сообщу.
+health-source-recovered = 🟢 Источник { $source } снова работает; всё пропущенное за время сбоя сейчас загружается.
