@@ -67,7 +67,13 @@ async function adapterFactory(url: string, busyTimeoutMs: number): Promise<Adapt
       const file = prepareSqliteFile(url);
       const { default: KeyvSqlite } = await import('@keyv/sqlite');
       // Several namespaces mean several connections to one file: wait for locks instead of failing at once.
-      return (_ns) => Promise.resolve(new KeyvSqlite({ uri: `sqlite://${file}`, busyTimeout: busyTimeoutMs }) as unknown as KeyvStoreAdapter);
+      return async (_ns) => {
+        const adapter = new KeyvSqlite({ uri: `sqlite://${file}`, busyTimeout: busyTimeoutMs });
+        // WAL: appends instead of rewriting pages, readers never block the writer; FULL keeps every commit durable.
+        await adapter.query('PRAGMA journal_mode = WAL');
+        await adapter.query('PRAGMA synchronous = FULL');
+        return adapter as unknown as KeyvStoreAdapter;
+      };
     }
     case 'redis': {
       const { default: KeyvRedis } = await import('@keyv/redis');
