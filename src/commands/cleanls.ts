@@ -33,6 +33,8 @@ import { csvDocument, jsonDocument } from './export.js';
 import { clip, fileStamp, formatTime, oneLine } from './format.js';
 import { failureReasonKey, matchTenant, tenantProblem } from './tenants.js';
 
+export { CLEAN_LEVELS, type CleanLevel } from '../sources/sophos/intelix.js';
+
 export const CLEANLS_ACTION = 'cleanls';
 const REQUIRES = 'admin' as const;
 

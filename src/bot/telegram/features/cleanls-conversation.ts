@@ -21,8 +21,7 @@ import { errorMessage, isAppError } from '../../../core/errors.js';
 import type { Logger } from '../../../core/logger.js';
 import type { Store } from '../../../core/ports.js';
 import type { Reply } from '../../../core/reply.js';
-import type { CleanlsService } from '../../../commands/cleanls.js';
-import { CLEAN_LEVELS, type CleanLevel } from '../../../sources/sophos/intelix.js';
+import { CLEAN_LEVELS, type CleanLevel, type CleanlsService } from '../../../commands/cleanls.js';
 
 export const CLEANLS_CONVERSATION_ID = 'cleanls';
 /** Callback data prefix of the conversation's own keyboards. */
