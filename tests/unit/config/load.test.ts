@@ -152,3 +152,18 @@ sources:
     expect(!result.ok && result.problems.map((p) => p.path)).toEqual(expect.arrayContaining(['sources.elastic.apiKey', 'sources.elastic.rulePrefixes']));
   });
 });
+
+describe('config.example.yaml', () => {
+  it('is valid with every variable set, and names every contract key', async () => {
+    const { readFileSync } = await import('node:fs');
+    const text = readFileSync(new URL('../../../config.example.yaml', import.meta.url), 'utf8');
+    const vars = [...text.matchAll(/\$\{([A-Z_]+)\}/g)].map((m) => m[1] as string);
+    const envAll = Object.fromEntries(vars.map((v) => [v, v === 'TELEGRAM_BOT_TOKEN' ? TOKEN : `value-of-${v}`]));
+    const result = parseConfig(text, envAll);
+    expect(result.ok ? [] : result.problems).toEqual([]);
+    if (!result.ok) return;
+    expect(result.warnings).toEqual([]);
+    expect(Object.keys(result.config.sources).sort()).toEqual(['elastic', 'illumio', 'intelix', 'maxpatrol', 'sophos']);
+    expect(Object.keys(result.config.forwarders).sort()).toEqual(['idmefv2', 'soar']);
+  });
+});
