@@ -157,7 +157,7 @@ describe('config.example.yaml', () => {
   it('is valid with every variable set, and names every contract key', async () => {
     const { readFileSync } = await import('node:fs');
     const text = readFileSync(new URL('../../../config.example.yaml', import.meta.url), 'utf8');
-    const vars = [...text.matchAll(/\$\{([A-Z_]+)\}/g)].map((m) => m[1] as string);
+    const vars = [...text.matchAll(/\$\{([A-Z0-9_]+)\}/g)].map((m) => m[1] as string);
     const envAll = Object.fromEntries(vars.map((v) => [v, v === 'TELEGRAM_BOT_TOKEN' ? TOKEN : `value-of-${v}`]));
     const result = parseConfig(text, envAll);
     expect(result.ok ? [] : result.problems).toEqual([]);
