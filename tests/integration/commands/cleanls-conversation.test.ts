@@ -2,12 +2,17 @@
  * The Telegram conversation for `/cleanls` without arguments, driven through a real grammY bot polling the fake
  * Bot API, with the real /cleanls service behind it (fake Sophos Central and Intelix).
  */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Bot, type Context } from 'grammy';
 import type { Chat, User } from 'grammy/types';
 import { afterEach, describe, expect, it } from 'vitest';
 import { registerCleanlsConversation } from '../../../src/bot/telegram/features/cleanls-conversation.js';
 import type { Reply } from '../../../src/core/reply.js';
 import { createI18n } from '../../../src/lib/i18n.js';
+import { silentLogger } from '../../../src/lib/logger.js';
+import { openStore } from '../../../src/store/keyv.js';
 import { FakeTelegram } from '../../support/fake-telegram.js';
 import { actor, startRig, text, type Rig } from './support.js';
 
@@ -31,9 +36,11 @@ afterEach(async () => {
   world = undefined;
 });
 
-async function start(options: { waitSeconds?: number } = {}): Promise<World> {
+async function start(options: { waitSeconds?: number; sqlite?: boolean } = {}): Promise<World> {
   const fake = await new FakeTelegram().start();
   const rig = await startRig();
+  const dir = options.sqlite ? mkdtempSync(join(tmpdir(), 'socbot-clc-')) : undefined;
+  const store = dir ? await openStore(`sqlite://${join(dir, 'state.sqlite')}`, { logger: silentLogger }) : rig.store;
   const cleanls = rig.onDemand.cleanls;
   if (!cleanls) throw new Error('cleanls not offered');
   const bot = new Bot(fake.token, { client: { apiRoot: fake.url }, botInfo: fake.botInfo });
@@ -52,7 +59,7 @@ async function start(options: { waitSeconds?: number } = {}): Promise<World> {
       sent.push({ chatId, reply });
       return Promise.resolve();
     },
-    store: rig.store,
+    store,
     ...(options.waitSeconds !== undefined ? { waitSeconds: options.waitSeconds } : {}),
   });
   // What the rest of the bot (the commands and buttons features) would get.
@@ -76,6 +83,10 @@ async function start(options: { waitSeconds?: number } = {}): Promise<World> {
       await running.catch(() => undefined);
       await fake.close();
       await rig.close();
+      if (dir) {
+        await store.close();
+        rmSync(dir, { recursive: true, force: true });
+      }
     },
   };
   world = w;
@@ -91,8 +102,11 @@ function buttonTexts(fake: FakeTelegram, chatId: number, messageId: number): str
 }
 
 describe('/cleanls conversation on Telegram', () => {
-  it('asks for the tenant, then the level, then sends the same dry run; nothing is deleted', async () => {
-    const w = await start();
+  it.each([
+    ['in memory', false],
+    ['in SQLite', true],
+  ])('asks for the tenant, then the level, then sends the same dry run; nothing is deleted (state %s)', async (_label, sqlite) => {
+    const w = await start({ sqlite });
     const admin: User = w.fake.user(ADMIN, 'Anna', { language_code: 'en' });
     const chat = w.fake.privateChat(admin);
     w.fake.message(admin, chat, '/cleanls');
