@@ -435,3 +435,8 @@ cleanls-error-truncated = too many local sites to check completely, left out
 ## Health
 health-source-failing = 🔴 Source { $source } is failing ({ $kind }): { $error }. Its cursor stays put; polling continues with backoff and you will hear when it recovers.
 health-source-recovered = 🟢 Source { $source } has recovered; anything missed while it was down is being fetched now.
+
+## On-demand limits
+ondemand-more-tenants = … and { $count } more tenants (see the full list)
+alerts-cut = The list holds the first { $shown } of { $count } alerts (most severe first); the counts above are complete.
+inventory-cut = The list holds the first { $shown } of { $count } endpoints; the summary above is complete.

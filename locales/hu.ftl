@@ -417,3 +417,8 @@ cleanls-error-truncated = túl sok helyi webhely a teljes ellenőrzéshez, kimar
 ## Health
 health-source-failing = 🔴 A(z) { $source } forrás hibás ({ $kind }): { $error }. A kurzor nem mozdul; a lekérdezés visszalépéssel folytatódik, a helyreállásról értesítést kap.
 health-source-recovered = 🟢 A(z) { $source } forrás helyreállt; a kiesés alatt kimaradtak letöltése most történik.
+
+## On-demand limits
+ondemand-more-tenants = … és még { $count } tenant (lásd a teljes listát)
+alerts-cut = A lista a(z) { $count } riasztásból az első { $shown } riasztást tartalmazza (a legsúlyosabbak elöl); a fenti számok teljesek.
+inventory-cut = A lista a(z) { $count } végpontból az első { $shown } végpontot tartalmazza; a fenti összesítés teljes.

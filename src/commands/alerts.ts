@@ -20,7 +20,7 @@ import { DEFAULT_DAYS, MAX_DAYS, parseAlertsArgs } from './args.js';
 import { csvDocument, jsonDocument } from './export.js';
 import { cleanText, clip, fileStamp, formatTime, normaliseSeverity, oneLine, severityIndex, severityKey } from './format.js';
 import { createViewStore, pageCount, pagingButtons, type View, type ViewStore } from './paging.js';
-import { failureReasonKey, matchTenant, tenantProblem } from './tenants.js';
+import { cappedNames, failureReasonKey, matchTenant, tenantNotes, tenantProblem } from './tenants.js';
 import { createViewAction } from './view-action.js';
 import type { Store } from '../core/ports.js';
 
@@ -43,6 +43,8 @@ export interface AlertsDeps {
   readonly pageSize?: number;
   /** Alert pages (100 each) read per tenant; beyond that the answer says the list was cut. */
   readonly maxPagesPerTenant?: number;
+  /** Rows kept for paging and export (most severe first); counts always cover everything read. */
+  readonly maxRows?: number;
 }
 
 const alertRowSchema = z.object({
@@ -88,6 +90,8 @@ export const alertsViewSchema = z.object({
   invalid: z.number(),
   sophosErrorKey: z.string().optional(),
   incidentsError: z.boolean().optional(),
+  /** All rows found when the stored list was cut to `maxRows` (counts stay complete). */
+  cut: z.number().optional(),
   rows: z.array(alertRowSchema),
 });
 export type AlertsView = z.infer<typeof alertsViewSchema>;
@@ -95,6 +99,7 @@ export type AlertsView = z.infer<typeof alertsViewSchema>;
 const DEFAULT_PAGE_SIZE = 12;
 const DEFAULT_VIEW_TTL_S = 6 * 3600;
 const DEFAULT_MAX_PAGES = 50;
+const DEFAULT_MAX_ROWS = 20_000;
 const MAX_SUMMARY_GROUPS = 20;
 const MAX_QUIET_NAMES = 10;
 const DESCRIPTION_MAX = 140;
@@ -180,7 +185,7 @@ export function renderAlertsPage(view: View<AlertsView>, requested: number, t: T
   lines.push([{ b: t('alerts-title', { days: d.days }) }, ` — ${scope}`]);
   lines.push(t('alerts-period', { from: formatTime(d.from, options.timezone), to: formatTime(d.to, options.timezone) }));
   if (page === 0) {
-    lines.push(t('alerts-total', { count: d.rows.length }));
+    lines.push(t('alerts-total', { count: d.cut ?? d.rows.length }));
     const shown = d.groups.filter((g) => g.total > 0);
     for (const g of shown.slice(0, MAX_SUMMARY_GROUPS)) {
       const label = g.kind === 'tenant' ? clip(g.label, 60) : t('alerts-source-label', { source: g.label });
@@ -193,9 +198,9 @@ export function renderAlertsPage(view: View<AlertsView>, requested: number, t: T
       lines.push(t('alerts-quiet', { count: d.quiet.length, names }) + more);
     }
     if (d.sophosErrorKey) lines.push(`⚠️ ${t('alerts-sophos-failed', { reason: t(d.sophosErrorKey) })}`);
-    for (const f of d.failures) lines.push(`⚠️ ${t('ondemand-tenant-failed', { tenant: clip(f.name, 60), reason: t(f.reasonKey) })}`);
-    for (const s of d.skipped) lines.push(`ℹ️ ${t('ondemand-tenant-failed', { tenant: clip(s.name, 60), reason: t(s.reasonKey) })}`);
-    for (const name of d.truncated) lines.push(`⚠️ ${t('alerts-truncated', { tenant: clip(name, 60) })}`);
+    lines.push(...tenantNotes(d.failures, d.skipped, t));
+    lines.push(...cappedNames(d.truncated, (tenant) => `⚠️ ${t('alerts-truncated', { tenant })}`, t));
+    if (d.cut !== undefined) lines.push(`⚠️ ${t('alerts-cut', { shown: d.rows.length, count: d.cut })}`);
     if (d.invalid > 0) lines.push(`⚠️ ${t('alerts-invalid', { count: d.invalid })}`);
     if (d.incidentsError) lines.push(`⚠️ ${t('alerts-incidents-failed')}`);
   }
@@ -263,6 +268,7 @@ export function createAlertsCommand(deps: AlertsDeps): { command: CommandModule;
   const ttlSeconds = deps.viewTtlSeconds ?? DEFAULT_VIEW_TTL_S;
   const pageSize = deps.pageSize ?? DEFAULT_PAGE_SIZE;
   const maxPages = deps.maxPagesPerTenant ?? DEFAULT_MAX_PAGES;
+  const maxRows = deps.maxRows ?? DEFAULT_MAX_ROWS;
   const views = createViewStore(deps.store, deps.clock, ttlSeconds);
   const log = deps.logger.child({ command: 'alerts' });
   const renderOptions = { timezone: deps.timezone, pageSize, ttlSeconds };
@@ -310,7 +316,7 @@ export function createAlertsCommand(deps: AlertsDeps): { command: CommandModule;
           for (const alert of value.items) rows.push(alertRow(alert, tenant));
           invalid += value.invalid.length;
           if (value.nextKey !== undefined) truncated.push(tenant.name);
-          if (value.items.length === 0) quiet.push(tenant.name);
+          if (value.items.length === 0 && !chosen) quiet.push(tenant.name);
         }
         for (const f of sweep.failed) {
           failures.push({ name: f.tenant.name, reasonKey: failureReasonKey(f.error, f.forbidden) });
@@ -352,7 +358,8 @@ export function createAlertsCommand(deps: AlertsDeps): { command: CommandModule;
       invalid,
       ...(sophosErrorKey ? { sophosErrorKey } : {}),
       ...(incidentsError ? { incidentsError } : {}),
-      rows: sorted,
+      ...(sorted.length > maxRows ? { cut: sorted.length } : {}),
+      rows: sorted.slice(0, maxRows),
     };
   }
 

@@ -31,7 +31,7 @@ import { CLEAN_LEVELS, INTELIX_RISKS, cleanLevelRisks, riskLabelKey, type CleanL
 import { isAllTenants, tokens } from './args.js';
 import { csvDocument, jsonDocument } from './export.js';
 import { clip, fileStamp, formatTime, oneLine } from './format.js';
-import { failureReasonKey, matchTenant, tenantProblem } from './tenants.js';
+import { failureReasonKey, matchTenant, tenantNotes, tenantProblem } from './tenants.js';
 
 export { CLEAN_LEVELS, type CleanLevel } from '../sources/sophos/intelix.js';
 
@@ -126,6 +126,7 @@ export const PLAN_NAMESPACE = 'cleanls-plans';
 const PLAN_GRACE_MS = 7 * 24 * 3600_000;
 const DEFAULT_CONFIRM_TTL_S = 600;
 const TENANTS_PER_PAGE = 8;
+const MAX_TENANT_LINES = 20;
 
 const planId = z.string().regex(/^[A-Za-z0-9_-]{8,32}$/);
 const tenantSel = z.union([z.literal('*'), z.string().min(1).max(100)]);
@@ -381,13 +382,17 @@ export function createCleanls(deps: CleanlsDeps): CleanlsService {
       if (n > 0) lines.push(`  ${t(riskLabelKey(risk))}: ${n}`);
     }
     if (plan.tenants.length > 1) {
-      for (const tenant of plan.tenants) {
-        const mine = plan.sites.filter((s) => s.tenantId === tenant.id);
-        lines.push([{ b: clip(tenant.name, 40) }, `: ${t('cleanls-tenant-line', { count: mine.length, delete: mine.filter((s) => deleting.includes(s.risk)).length })}`]);
-      }
+      // Tenants with something to delete first; a partner may have hundreds, the document lists them all.
+      const perTenant = plan.tenants
+        .map((tenant) => {
+          const mine = plan.sites.filter((s) => s.tenantId === tenant.id);
+          return { name: tenant.name, count: mine.length, delete: mine.filter((s) => deleting.includes(s.risk)).length };
+        })
+        .sort((a, b) => b.delete - a.delete);
+      for (const x of perTenant.slice(0, MAX_TENANT_LINES)) lines.push([{ b: clip(x.name, 40) }, `: ${t('cleanls-tenant-line', { count: x.count, delete: x.delete })}`]);
+      if (perTenant.length > MAX_TENANT_LINES) lines.push(t('ondemand-more-tenants', { count: perTenant.length - MAX_TENANT_LINES }));
     }
-    for (const f of plan.failures) lines.push(`⚠️ ${t('ondemand-tenant-failed', { tenant: clip(f.name, 60), reason: t(f.reasonKey) })}`);
-    for (const s of plan.skipped) lines.push(`ℹ️ ${t('ondemand-tenant-failed', { tenant: clip(s.name, 60), reason: t(s.reasonKey) })}`);
+    lines.push(...tenantNotes(plan.failures, plan.skipped, t));
     if (plan.invalid > 0) lines.push(`⚠️ ${t('cleanls-invalid', { count: plan.invalid })}`);
     lines.push('');
     lines.push([{ b: toDelete.length > 0 ? t('cleanls-would-delete', { count: toDelete.length }) : t('cleanls-nothing') }]);

@@ -18,7 +18,7 @@ import { HEALTH_VALUES, isAllTenants, isExplicitFilter, isHealth, parseInventory
 import { csvDocument, jsonDocument } from './export.js';
 import { clip, fileStamp, formatTime, oneLine } from './format.js';
 import { createViewStore, pageCount, pagingButtons, type View, type ViewStore } from './paging.js';
-import { failureReasonKey, matchLeadingTenant, tenantProblem } from './tenants.js';
+import { cappedNames, failureReasonKey, matchLeadingTenant, tenantNotes, tenantProblem } from './tenants.js';
 import { createViewAction } from './view-action.js';
 
 export const INVENTORY_ACTION = 'inventory';
@@ -36,6 +36,8 @@ export interface InventoryDeps {
   readonly pageSize?: number;
   /** Endpoint pages (200 each) read per tenant. */
   readonly maxPagesPerTenant?: number;
+  /** Rows kept for paging and export; the health summary always covers everything read. */
+  readonly maxRows?: number;
 }
 
 const endpointRowSchema = z.object({
@@ -83,6 +85,8 @@ export const inventoryViewSchema = z.object({
   skipped: z.array(noteSchema),
   truncated: z.array(z.string()),
   invalid: z.number(),
+  /** All matching endpoints when the stored list was cut to `maxRows` (the summary stays complete). */
+  cut: z.number().optional(),
   rows: z.array(endpointRowSchema),
 });
 export type InventoryView = z.infer<typeof inventoryViewSchema>;
@@ -90,6 +94,7 @@ export type InventoryView = z.infer<typeof inventoryViewSchema>;
 const DEFAULT_PAGE_SIZE = 10;
 const DEFAULT_VIEW_TTL_S = 6 * 3600;
 const DEFAULT_MAX_PAGES = 20;
+const DEFAULT_MAX_ROWS = 20_000;
 const MAX_SUMMARY_TENANTS = 20;
 const HEALTH_ICON: Record<Health, string> = { bad: '🔴', suspicious: '🟠', unknown: '⚪', good: '🟢' };
 
@@ -186,10 +191,19 @@ export function renderInventoryPage(view: View<InventoryView>, requested: number
   const lines: Line[] = [];
   const scope = d.tenant ? t('inventory-scope-tenant', { tenant: clip(d.tenant, 60) }) : t('inventory-scope-all');
   lines.push([{ b: t('inventory-title') }, ` — ${scope}`]);
-  if (d.filter) lines.push(t('inventory-filter', { filter: clip(d.filter, 60), count: d.rows.length, total: d.read }));
+  if (d.filter) lines.push(t('inventory-filter', { filter: clip(d.filter, 60), count: d.cut ?? d.rows.length, total: d.read }));
   if (page === 0) {
-    const total = summarise({ id: '', name: '' }, d.rows);
-    lines.push(t('inventory-total', { count: d.rows.length }));
+    // From the per-tenant summaries, which cover every matching endpoint even when the stored list was cut.
+    const total = d.tenants.reduce(
+      (acc, x) => ({
+        total: acc.total + x.total,
+        health: { good: acc.health.good + x.health.good, suspicious: acc.health.suspicious + x.health.suspicious, bad: acc.health.bad + x.health.bad, unknown: acc.health.unknown + x.health.unknown },
+        tamperOff: acc.tamperOff + x.tamperOff,
+        tamperUnknown: acc.tamperUnknown + x.tamperUnknown,
+      }),
+      { total: 0, health: { good: 0, suspicious: 0, bad: 0, unknown: 0 }, tamperOff: 0, tamperUnknown: 0 },
+    );
+    lines.push(t('inventory-total', { count: total.total }));
     lines.push(healthLine(total, t));
     if (total.tamperOff > 0 || total.tamperUnknown > 0) lines.push(t('inventory-tamper-summary', { off: total.tamperOff, unknown: total.tamperUnknown }));
     if (d.tenants.length > 1) {
@@ -198,9 +212,9 @@ export function renderInventoryPage(view: View<InventoryView>, requested: number
       }
       if (d.tenants.length > MAX_SUMMARY_TENANTS) lines.push(t('inventory-more-tenants', { count: d.tenants.length - MAX_SUMMARY_TENANTS }));
     }
-    for (const f of d.failures) lines.push(`⚠️ ${t('ondemand-tenant-failed', { tenant: clip(f.name, 60), reason: t(f.reasonKey) })}`);
-    for (const s of d.skipped) lines.push(`ℹ️ ${t('ondemand-tenant-failed', { tenant: clip(s.name, 60), reason: t(s.reasonKey) })}`);
-    for (const name of d.truncated) lines.push(`⚠️ ${t('inventory-truncated', { tenant: clip(name, 60) })}`);
+    lines.push(...tenantNotes(d.failures, d.skipped, t));
+    lines.push(...cappedNames(d.truncated, (tenant) => `⚠️ ${t('inventory-truncated', { tenant })}`, t));
+    if (d.cut !== undefined) lines.push(`⚠️ ${t('inventory-cut', { shown: d.rows.length, count: d.cut })}`);
     if (d.invalid > 0) lines.push(`⚠️ ${t('inventory-invalid', { count: d.invalid })}`);
   }
   if (d.rows.length === 0) {
@@ -375,6 +389,8 @@ export function createInventoryCommand(deps: InventoryDeps): { command: CommandM
         return { name: f.tenant.name, reasonKey: failureReasonKey(f.error, f.forbidden) };
       });
       const okTenants = selected.filter((t) => byTenant.has(t.id));
+      const rows = okTenants.flatMap((t) => byTenant.get(t.id) ?? []);
+      const maxRows = deps.maxRows ?? DEFAULT_MAX_ROWS;
       const data: InventoryView = {
         ...(parsed.tenant ? { tenant: parsed.tenant.name } : {}),
         ...(parsed.filterText ? { filter: parsed.filterText } : {}),
@@ -384,7 +400,8 @@ export function createInventoryCommand(deps: InventoryDeps): { command: CommandM
         skipped: parsed.tenant ? [] : directory.skipped.map((s) => ({ name: s.name, reasonKey: `sophos-tenant-${s.reason}` })),
         truncated,
         invalid,
-        rows: okTenants.flatMap((t) => byTenant.get(t.id) ?? []),
+        ...(rows.length > maxRows ? { cut: rows.length } : {}),
+        rows: rows.slice(0, maxRows),
       };
       const view = await views.save('inventory', { chatId: ctx.actor.chat.id, userId: ctx.actor.userId }, data);
       return renderInventoryPage(view, 0, ctx.t, renderOptions);

@@ -107,3 +107,30 @@ export function failureReasonKey(error: AppError, forbidden: boolean): string {
       return 'ondemand-error-other';
   }
 }
+
+export interface TenantNote {
+  readonly name: string;
+  readonly reasonKey: string;
+}
+
+/** Lines shown per list of failed or skipped tenants; the rest is summed up (a partner may have hundreds). */
+export const MAX_NOTES = 10;
+
+/** `⚠️ Acme: access denied` for failures, `ℹ️ …` for skipped tenants, each list capped at MAX_NOTES lines. */
+export function tenantNotes(failures: readonly TenantNote[], skipped: readonly TenantNote[], t: T): string[] {
+  const out: string[] = [];
+  const add = (list: readonly TenantNote[], mark: string): void => {
+    for (const n of list.slice(0, MAX_NOTES)) out.push(`${mark} ${t('ondemand-tenant-failed', { tenant: clip(n.name, 60), reason: t(n.reasonKey) })}`);
+    if (list.length > MAX_NOTES) out.push(`${mark} ${t('ondemand-more-tenants', { count: list.length - MAX_NOTES })}`);
+  };
+  add(failures, '⚠️');
+  add(skipped, 'ℹ️');
+  return out;
+}
+
+/** One line per named tenant, capped like `tenantNotes`. */
+export function cappedNames(names: readonly string[], render: (name: string) => string, t: T): string[] {
+  const out = names.slice(0, MAX_NOTES).map((n) => render(clip(n, 60)));
+  if (names.length > MAX_NOTES) out.push(`⚠️ ${t('ondemand-more-tenants', { count: names.length - MAX_NOTES })}`);
+  return out;
+}

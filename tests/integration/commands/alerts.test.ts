@@ -285,6 +285,28 @@ describe('/alerts paging and export', () => {
     expect(json.alerts.every((a) => a.tenantId === TENANT_IDS.QNASTERS)).toBe(true);
   });
 
+  it('keeps at most maxRows rows for paging and export, most severe first, with complete counts', async () => {
+    const r = await many(30);
+    const { createAlertsCommand } = await import('../../../src/commands/alerts.js');
+    const { silentLogger } = await import('../../../src/lib/logger.js');
+    const small = createAlertsCommand({ central: r.client, store: r.store, clock: r.clock, logger: silentLogger, timezone: 'UTC', maxRows: 5, pageSize: 50 });
+    const { translator } = await import('./support.js');
+    const reply = await small.command.run({ actor: actor('analyst'), args: '1', t: translator(), signal: AbortSignal.timeout(5000) });
+    const out = text(reply);
+    expect(out).toContain('Total: 30');
+    expect(out).toContain('Qnasters: 30 — High 20 · Medium 10');
+    expect(out).toContain('The list holds the first 5 of 30 alerts');
+    expect(out.split('\n').filter((l) => l.startsWith('• '))).toHaveLength(5);
+    expect(out).not.toContain('Medium (10)');
+    const exported = await small.action.handle(JSON.parse(JSON.stringify((buttons(reply).find((b) => b.text.includes('Full list')) as { payload: unknown }).payload)), {
+      actor: actor('analyst'),
+      args: '',
+      t: translator(),
+      signal: AbortSignal.timeout(5000),
+    });
+    expect((JSON.parse(documentText(exported.reply, '.json')) as { alerts: unknown[] }).alerts).toHaveLength(5);
+  });
+
   it('shows the list in the presser language', async () => {
     const r = await many(20);
     const first = await r.run('alerts', '1');

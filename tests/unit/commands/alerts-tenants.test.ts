@@ -38,3 +38,15 @@ describe('tenant matching', () => {
     expect(matchLeadingTenant(directory, ['Globex', 'bad']).match.kind).toBe('unknown');
   });
 });
+
+describe('tenant notes', () => {
+  it('caps long lists of failed and skipped tenants', async () => {
+    const { tenantNotes } = await import('../../../src/commands/tenants.js');
+    const t = (key: string, vars?: Readonly<Record<string, string | number>>): string => `${key}${vars ? JSON.stringify(vars) : ''}`;
+    const failures = Array.from({ length: 14 }, (_, i) => ({ name: `T${i}`, reasonKey: 'sophos-tenant-forbidden' }));
+    const lines = tenantNotes(failures, [{ name: 'P', reasonKey: 'sophos-tenant-no-api-host' }], t);
+    expect(lines).toHaveLength(12);
+    expect(lines[10]).toBe('⚠️ ondemand-more-tenants{"count":4}');
+    expect(lines[11]).toBe('ℹ️ ondemand-tenant-failed{"tenant":"P","reason":"sophos-tenant-no-api-host"}');
+  });
+});
