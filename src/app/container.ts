@@ -24,7 +24,8 @@ import type {
 } from '../core/ports.js';
 import type { Config } from '../config/schema.js';
 import { createForwardCommand } from '../commands/forward.js';
-import { createTelegramBot, type TelegramPlatform } from '../bot/telegram/index.js';
+import { createTelegramBot, type TelegramExtension, type TelegramPlatform } from '../bot/telegram/index.js';
+import { registerCleanlsConversation } from '../bot/telegram/features/cleanls-conversation.js';
 import { createForwarders } from '../forwarders/registry.js';
 import { createI18n } from '../lib/i18n.js';
 import { createLogger } from '../lib/logger.js';
@@ -135,6 +136,11 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
   const commands: CommandModule[] = [createForwardCommand({ incidents }), ...onDemand.commands];
   const actions: ActionHandler[] = [...onDemand.actions];
 
+  const cleanls = onDemand.cleanls;
+  // /cleanls without arguments is a guided conversation on Telegram (tenant, then level, then the dry run).
+  const extensions: TelegramExtension[] = cleanls
+    ? [(composer, tools) => registerCleanlsConversation(composer, { cleanls, actorOf: tools.actorOf, translate: tools.translate, send: tools.send, store: tools.store, logger: tools.logger })]
+    : [];
   const platform = createTelegramBot(config, {
     store,
     logger: logger.child({ component: 'telegram' }),
@@ -145,6 +151,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     audit,
     commands,
     actions,
+    extensions,
     ...(overrides.telegram ? { options: overrides.telegram } : {}),
   });
   late.telegram = platform;

@@ -84,4 +84,19 @@ describe('on-demand commands in the running app', () => {
     const audit = await h.audit();
     expect(audit.filter((a) => a.action === 'cleanls.delete' && a.outcome === 'ok')).toHaveLength(3);
   });
+  it('/cleanls without arguments is a guided conversation in the running app, ending in the same dry run', async () => {
+    const { h, central } = await start();
+    const chat = h.fake.privateChat(h.admin);
+    h.fake.message(h.admin, chat, '/cleanls');
+    const prompt = await h.fake.waitFor(
+      () => h.fake.messagesIn(ADMIN_ID).find((m) => m.replyMarkup && JSON.stringify(m.replyMarkup).includes('Qnasters')),
+      10_000,
+      'tenant keyboard',
+    );
+    h.fake.press(h.admin, ADMIN_ID, prompt.messageId, 'Qnasters');
+    await h.fake.waitFor(() => h.fake.findMessage(String(ADMIN_ID), prompt.messageId)?.visible.includes('Choose the clean level'), 10_000, 'level keyboard');
+    h.fake.press(h.admin, ADMIN_ID, prompt.messageId, /^HIGH —/);
+    await h.fake.waitFor(() => h.fake.messagesIn(ADMIN_ID).find((m) => m.visible.includes('Would delete: 3 sites')), 10_000, 'dry run');
+    expect(central.count('local-site-delete')).toBe(0);
+  });
 });
