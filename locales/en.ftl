@@ -440,3 +440,8 @@ health-source-recovered = 🟢 Source { $source } has recovered; anything missed
 ondemand-more-tenants = … and { $count } more tenants (see the full list)
 alerts-cut = The list holds the first { $shown } of { $count } alerts (most severe first); the counts above are complete.
 inventory-cut = The list holds the first { $shown } of { $count } endpoints; the summary above is complete.
+
+## Sophos diagnostics
+sophos-debug-tenants = Sophos: { $ok } of { $total } tenants polled without problems
+sophos-debug-tenant-failing = Sophos tenant { $name }: failing ({ $reason })
+sophos-debug-tenant-skipped = Sophos tenant { $name }: skipped ({ $reason })

@@ -422,3 +422,8 @@ health-source-recovered = 🟢 A(z) { $source } forrás helyreállt; a kiesés a
 ondemand-more-tenants = … és még { $count } tenant (lásd a teljes listát)
 alerts-cut = A lista a(z) { $count } riasztásból az első { $shown } riasztást tartalmazza (a legsúlyosabbak elöl); a fenti számok teljesek.
 inventory-cut = A lista a(z) { $count } végpontból az első { $shown } végpontot tartalmazza; a fenti összesítés teljes.
+
+## Sophos diagnostics
+sophos-debug-tenants = Sophos: { $total } bérlőből { $ok } lekérdezése hibátlan
+sophos-debug-tenant-failing = { $name } Sophos-bérlő: hibás ({ $reason })
+sophos-debug-tenant-skipped = { $name } Sophos-bérlő: kihagyva ({ $reason })

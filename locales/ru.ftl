@@ -445,3 +445,8 @@ health-source-recovered = 🟢 Источник { $source } снова рабо�
 ondemand-more-tenants = … и ещё тенантов: { $count } (см. полный список)
 alerts-cut = В списке первые { $shown } из { $count } алертов (сначала самые серьёзные); счётчики выше полные.
 inventory-cut = В списке первые { $shown } из { $count } конечных точек; сводка выше полная.
+
+## Sophos diagnostics
+sophos-debug-tenants = Sophos: без проблем опрошено тенантов: { $ok } из { $total }
+sophos-debug-tenant-failing = Тенант Sophos { $name }: ошибка ({ $reason })
+sophos-debug-tenant-skipped = Тенант Sophos { $name }: пропущен ({ $reason })

@@ -131,7 +131,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
   late.service = service;
   const incidents: IncidentService = service;
 
-  const diagnostics = createDiagnostics({ health, outbox, ring, startedAt: clock.now() });
+  const diagnostics = createDiagnostics({ health, outbox, ring, startedAt: clock.now(), sources });
   const onDemand = createOnDemandCommands(config, { incidents, clock, logger, audit, ...(sophosCentral ? { sophosCentral } : {}), store });
   const commands: CommandModule[] = [createForwardCommand({ incidents }), ...onDemand.commands];
   const actions: ActionHandler[] = [...onDemand.actions];

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import type { HealthTracker } from '../core/health.js';
 import type { Logger } from '../core/logger.js';
 import type { Outbox } from '../core/outbox.js';
-import type { Diagnostics } from '../core/ports.js';
+import type { Diagnostics, SourceAdapter } from '../core/ports.js';
 import { packageRoot } from '../lib/paths.js';
 import { oneLine, redactText } from '../lib/redact.js';
 
@@ -56,11 +56,17 @@ export function withErrorRing(logger: Logger, ring: ErrorRing): Logger {
   };
 }
 
-export function createDiagnostics(deps: { health: HealthTracker; outbox: Outbox; ring: ErrorRing; startedAt: Date }): Diagnostics {
+export function createDiagnostics(deps: { health: HealthTracker; outbox: Outbox; ring: ErrorRing; startedAt: Date; sources: ReadonlyMap<string, SourceAdapter> }): Diagnostics {
   return {
     version: packageVersion(),
     startedAt: deps.startedAt,
-    health: () => Promise.resolve(deps.health.snapshot()),
+    health: () =>
+      Promise.resolve(
+        deps.health.snapshot().map((h) => {
+          const details = deps.sources.get(h.source)?.details?.();
+          return details && details.length > 0 ? { ...h, details } : h;
+        }),
+      ),
     outbox: () => Promise.resolve(deps.outbox.stats()),
     deadLetters: (limit) => Promise.resolve(deps.outbox.deadLetters(limit)),
     recentErrors: (limit) => deps.ring.list(limit),

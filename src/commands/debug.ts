@@ -44,6 +44,7 @@ export function createDebugCommand(deps: DebugDeps): CommandModule {
         if (h.lastSuccessAt) lines.push(`   ${t('debug-last-success')}: ${deps.formatTime(h.lastSuccessAt)}`);
         if (h.lastError) lines.push(`   ${t('debug-last-error')}: ${r(h.lastError)}`);
         if (h.quarantined > 0) lines.push(`   ${t('debug-quarantined', { count: h.quarantined })}`);
+        for (const detail of (h.details ?? []).slice(0, 20)) lines.push(`   ${r(t(detail.key, detail.vars))}`);
       }
 
       const outbox = await d.outbox();

@@ -65,8 +65,16 @@ export interface ActionOutcome {
   readonly vars?: Readonly<Record<string, string | number>>;
 }
 
+/** One localised line of source-specific diagnostics for /debug (throttles, skipped tenants, …). */
+export interface DiagnosticLine {
+  readonly key: string;
+  readonly vars: Readonly<Record<string, string | number>>;
+}
+
 export interface SourceAdapter {
   readonly id: SourceId;
+  /** Source-specific state worth showing an admin in /debug. */
+  details?(): readonly DiagnosticLine[];
   poll(cursor: string | undefined, signal: AbortSignal): Promise<PollResult>;
   /** Connectivity and auth check (socbot check --probe, /ping). */
   probe?(signal: AbortSignal): Promise<void>;
@@ -215,6 +223,7 @@ export interface SourceHealth {
   readonly consecutiveFailures: number;
   readonly cursor: string | undefined;
   readonly quarantined: number;
+  readonly details?: readonly DiagnosticLine[];
 }
 
 /** A button a card shows: built-ins (details, ack, refresh), source actions and forwarders. */

@@ -14,7 +14,7 @@ import type { Incident, IncidentDraft } from '../../core/incident.js';
 import type { AdapterDeps, PollResult, SourceAdapter } from '../../core/ports.js';
 import { createIllumioClient } from './client.js';
 import type { IllumioConfig } from './config.js';
-import { illumioDiagnostics, pruneSeen, readCursor, writeCursor, type IllumioDiagnostics } from './cursor.js';
+import { describeIllumioDiagnostics, illumioDiagnostics, pruneSeen, readCursor, writeCursor, type IllumioDiagnostics } from './cursor.js';
 import { createEnricher, workloadHrefs, type Enricher, type WorkloadInfo } from './enrich.js';
 import { mapCollapsed, mapEvent, repeatSubEvent, severityOf, type MapContext } from './map.js';
 import { eventSchema, parsePceTime, type IllumioEvent } from './schema.js';
@@ -229,6 +229,9 @@ export function createIllumioSource(config: IllumioConfig, deps: AdapterDeps): I
       const hrefs = workloadHrefs(event);
       const workloads = await resolveWorkloads(hrefs, signal);
       return mapEvent(event, watcher, mapContext(workloads), hrefs);
+    },
+    details() {
+      return describeIllumioDiagnostics(illumioDiagnostics(lastCursor));
     },
     diagnostics(): IllumioRuntimeDiagnostics {
       return { ...(illumioDiagnostics(lastCursor) ?? {}), lastPoll, workloadCache: enricher?.cacheSize() ?? 0 };

@@ -11,7 +11,7 @@
 import { z } from 'zod';
 import { AppError, errorMessage, isAppError, type ErrorKind } from '../../core/errors.js';
 import type { IncidentDraft } from '../../core/incident.js';
-import type { AdapterDeps, PollResult, SourceAdapter } from '../../core/ports.js';
+import type { AdapterDeps, DiagnosticLine, PollResult, SourceAdapter } from '../../core/ports.js';
 import { mapLimit } from './concurrency.js';
 import type { SophosConfig } from './config.js';
 import { createSophosCentralClient, isForbidden, type SkippedTenant, type SophosCentralClient, type SophosTenant, type TenantRef } from './central-client.js';
@@ -314,5 +314,14 @@ export function createSophosSource(config: SophosConfig, deps: AdapterDeps, cent
     },
 
     tenantStatus: () => lastStatus,
+    details() {
+      if (lastStatus.length === 0) return [];
+      const ok = lastStatus.filter((t) => t.state === 'ok').length;
+      const lines: DiagnosticLine[] = [{ key: 'sophos-debug-tenants', vars: { ok, total: lastStatus.length } }];
+      for (const t of lastStatus.filter((x) => x.state !== 'ok').slice(0, 15)) {
+        lines.push({ key: t.state === 'skipped' ? 'sophos-debug-tenant-skipped' : 'sophos-debug-tenant-failing', vars: { name: t.name, reason: t.reason ?? t.error ?? '-' } });
+      }
+      return lines;
+    },
   };
 }

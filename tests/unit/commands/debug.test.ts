@@ -42,3 +42,21 @@ describe('/debug', () => {
     expect(out).toContain('[REDACTED]');
   });
 });
+
+describe('/debug source details', () => {
+  it('shows what a source reports about itself (Illumio throttles, Sophos tenants)', async () => {
+    const d = diagnostics([
+      {
+        ...health[1]!,
+        details: [
+          { key: 'illumio-debug-suppressed-total', vars: { count: 7 } },
+          { key: 'sophos-debug-tenant-skipped', vars: { name: 'Trial tenant', reason: 'no-api-host' } },
+        ],
+      },
+    ]);
+    const debug = createDebugCommand({ diagnostics: d, directory, approvals, clock: manualClock(), formatTime: (iso) => iso, redact: redactText, storeKind: 'sqlite', platform: 'telegram' });
+    const out = text(await debug.run(ctx('admin')));
+    expect(out).toContain('illumio-debug-suppressed-total(count=7)');
+    expect(out).toContain('sophos-debug-tenant-skipped(name=Trial tenant,reason=no-api-host)');
+  });
+});
