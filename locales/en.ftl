@@ -445,3 +445,6 @@ inventory-cut = The list holds the first { $shown } of { $count } endpoints; the
 sophos-debug-tenants = Sophos: { $ok } of { $total } tenants polled without problems
 sophos-debug-tenant-failing = Sophos tenant { $name }: failing ({ $reason })
 sophos-debug-tenant-skipped = Sophos tenant { $name }: skipped ({ $reason })
+
+## Delivery recovery
+delivery-recovered = ✅ Deliveries to { $destination } work again; the backlog is being sent in order.

@@ -427,3 +427,6 @@ inventory-cut = A lista a(z) { $count } végpontból az első { $shown } végpon
 sophos-debug-tenants = Sophos: { $total } bérlőből { $ok } lekérdezése hibátlan
 sophos-debug-tenant-failing = { $name } Sophos-bérlő: hibás ({ $reason })
 sophos-debug-tenant-skipped = { $name } Sophos-bérlő: kihagyva ({ $reason })
+
+## Delivery recovery
+delivery-recovered = ✅ A kézbesítés ide: { $destination } ismét működik; a várakozó üzenetek sorrendben mennek ki.

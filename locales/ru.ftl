@@ -450,3 +450,6 @@ inventory-cut = В списке первые { $shown } из { $count } коне
 sophos-debug-tenants = Sophos: без проблем опрошено тенантов: { $ok } из { $total }
 sophos-debug-tenant-failing = Тенант Sophos { $name }: ошибка ({ $reason })
 sophos-debug-tenant-skipped = Тенант Sophos { $name }: пропущен ({ $reason })
+
+## Delivery recovery
+delivery-recovered = ✅ Доставка в { $destination } снова работает; накопившиеся сообщения отправляются по порядку.

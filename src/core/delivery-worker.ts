@@ -53,6 +53,8 @@ interface Lane {
   busy: boolean;
   lastSuccessAt: number;
   failures: number;
+  /** Admins were told this chat is degraded; they hear once more when it recovers. */
+  degraded: boolean;
 }
 
 export function createDeliveryWorker(options: DeliveryWorkerOptions): DeliveryWorker {
@@ -70,7 +72,7 @@ export function createDeliveryWorker(options: DeliveryWorkerOptions): DeliveryWo
   const laneOf = (dest: Destination): Lane => {
     let lane = lanes.get(dest);
     if (!lane) {
-      lane = { nextAt: 0, busy: false, lastSuccessAt: 0, failures: 0 };
+      lane = { nextAt: 0, busy: false, lastSuccessAt: 0, failures: 0, degraded: false };
       lanes.set(dest, lane);
     }
     return lane;
@@ -171,6 +173,11 @@ export function createDeliveryWorker(options: DeliveryWorkerOptions): DeliveryWo
       }
       lane.lastSuccessAt = clock.now().getTime();
       lane.failures = 0;
+      if (lane.degraded) {
+        lane.degraded = false;
+        logger.info('deliveries recovered', { destination: dest });
+        await tellAdmins('delivery-recovered', { destination: dest });
+      }
       lane.nextAt = clock.now().getTime() + limits.minIntervalMs;
     } catch (error) {
       await onFailure(dest, lane, head, error);
@@ -233,7 +240,10 @@ export function createDeliveryWorker(options: DeliveryWorkerOptions): DeliveryWo
     lane.failures += 1;
     lane.nextAt = now.getTime() + Math.min(backoffMax, backoffBase * 2 ** Math.min(lane.failures - 1, 16));
     logger.warn('delivery failed, will retry', { destination: dest, ref: head.ref, attempts, reason });
-    if (attempts === options.maxAttempts) await tellAdmins('delivery-degraded', { destination: dest, reason });
+    if (attempts >= options.maxAttempts && !lane.degraded) {
+      lane.degraded = true;
+      await tellAdmins('delivery-degraded', { destination: dest, reason });
+    }
   }
 
   async function tellAdmins(key: string, vars: Record<string, string | number>): Promise<void> {

@@ -79,6 +79,8 @@ describe('pipeline and delivery', () => {
     await h.worker.stop();
     expect(h.notifier.postedKeys()).toEqual(h.source.items.map((d) => d.sourceId));
     expect(h.outbox.stats()).toMatchObject({ pending: 0, dead: 0 });
+    // Six failures in a row passed maxAttempts (3) once: one "degraded" notice, then one "recovered".
+    expect(h.notices).toEqual(['delivery-degraded', 'delivery-recovered']);
   });
 
   it('waits retry_after on 429 for that chat only', async () => {
