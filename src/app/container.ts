@@ -181,7 +181,9 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
         pattern: '0 */10 * * * *',
         run: async () => {
           await platform.housekeeping();
-          await outbox.prune(30 * 24 * 3600_000);
+          const retentionMs = config.store.retentionDays * 86_400_000;
+          await outbox.prune(retentionMs);
+          await pipeline.prune(new Date(clock.now().getTime() - retentionMs));
         },
       },
     ],

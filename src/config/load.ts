@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import { parseDocument } from 'yaml';
 import type { z } from 'zod';
 import { isSecretKey, registerSecret } from '../lib/redact.js';
-import { configSchema, type Config } from './schema.js';
+import { checkedConfigSchema, type Config } from './schema.js';
 
 export interface ConfigProblem {
   /** Key path such as `sources.sophos.clientSecret`, or `(file)`. */
@@ -73,7 +73,7 @@ export function parseConfig(text: string, env: NodeJS.ProcessEnv = process.env):
   const problems: ConfigProblem[] = [];
   const substituted = substitute(raw, env, [], problems);
   registerSecrets(substituted);
-  const parsed = configSchema.safeParse(substituted);
+  const parsed = checkedConfigSchema.safeParse(substituted);
   if (!parsed.success) {
     for (const issue of parsed.error.issues) {
       const path = issuePath(issue);

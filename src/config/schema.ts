@@ -47,6 +47,11 @@ const storeSchema = z.object({
     .min(1)
     .default('sqlite://./data/socbot.sqlite')
     .refine((v) => /^(sqlite|redis|rediss|postgres|postgresql|memory):/.test(v), 'must start with sqlite://, redis://, postgresql:// or memory://'),
+  /**
+   * Days an incident (and its dedupe record) is kept after it was first seen. Must exceed every source's
+   * look-back, or a re-read of an old item would be announced again.
+   */
+  retentionDays: z.number().int().min(1).default(30),
 });
 
 const deliverySchema = z.object({
@@ -69,7 +74,7 @@ export const configSchema = z.object({
         return false;
       }
     }, 'must be an IANA time zone such as Europe/Moscow'),
-  store: storeSchema.default({ url: 'sqlite://./data/socbot.sqlite' }),
+  store: storeSchema.default({ url: 'sqlite://./data/socbot.sqlite', retentionDays: 30 }),
   telegram: telegramSchema,
   routes: z.array(routeSchema).default([]),
   delivery: deliverySchema.default({ maxAttempts: 8, maxRetryAfter: 3600 }),
@@ -88,6 +93,24 @@ export const configSchema = z.object({
       idmefv2: idmefv2ConfigSchema.optional(),
     })
     .default({}),
+});
+
+/** Cross-field rules: ones a single key cannot express. */
+export const checkedConfigSchema = configSchema.superRefine((config, ctx) => {
+  const retentionSeconds = config.store.retentionDays * 86_400;
+  for (const [name, source] of Object.entries(config.sources)) {
+    if (!source) continue;
+    for (const key of ['lookback', 'initialLookback'] as const) {
+      const value = (source as Partial<Record<typeof key, number>>)[key];
+      if (value !== undefined && value >= retentionSeconds) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['sources', name, key],
+          message: `is ${value} s, not shorter than store.retentionDays (${config.store.retentionDays} days): old incidents would be announced again`,
+        });
+      }
+    }
+  }
 });
 
 export type Config = z.infer<typeof configSchema>;

@@ -39,6 +39,8 @@ export interface Outbox {
   pendingFor(dest: Destination): readonly OutboxEntry[];
   destinations(): readonly Destination[];
   sentPost(dest: Destination, ref: string): OutboxEntry | undefined;
+  /** Any entry of this incident still waiting (retention must not remove its record). */
+  hasPending(ref: string): boolean;
   update(entry: OutboxEntry): Promise<void>;
   /** Moves every pending entry of `from` to `to` (chat migration), keeping order. */
   move(from: Destination, to: Destination): Promise<void>;
@@ -49,7 +51,10 @@ export interface Outbox {
 }
 
 export function createOutbox(collection: Collection<OutboxEntry>, clock: Clock): Outbox {
+  // The store is the truth; these indexes are the working set, so a send never scans every entry ever kept.
   const entries = new Map<string, OutboxEntry>();
+  const pendingByDest = new Map<Destination, Map<string, OutboxEntry>>();
+  const idsByRef = new Map<string, Set<string>>();
   const listeners: Array<() => void> = [];
   let lastSeq = 0;
   const nextSeq = (): number => {
@@ -58,16 +63,44 @@ export function createOutbox(collection: Collection<OutboxEntry>, clock: Clock):
   };
   const changed = (): void => listeners.forEach((l) => l());
 
+  function index(entry: OutboxEntry): void {
+    const previous = entries.get(entry.id);
+    if (previous && previous.destination !== entry.destination) pendingByDest.get(previous.destination)?.delete(entry.id);
+    entries.set(entry.id, entry);
+    let refIds = idsByRef.get(entry.ref);
+    if (!refIds) idsByRef.set(entry.ref, (refIds = new Set()));
+    refIds.add(entry.id);
+    let lane = pendingByDest.get(entry.destination);
+    if (entry.state === 'pending') {
+      if (!lane) pendingByDest.set(entry.destination, (lane = new Map()));
+      lane.set(entry.id, entry);
+    } else if (lane) {
+      lane.delete(entry.id);
+      if (lane.size === 0) pendingByDest.delete(entry.destination);
+    }
+  }
+
+  function unindex(entry: OutboxEntry): void {
+    entries.delete(entry.id);
+    idsByRef.get(entry.ref)?.delete(entry.id);
+    if (idsByRef.get(entry.ref)?.size === 0) idsByRef.delete(entry.ref);
+    pendingByDest.get(entry.destination)?.delete(entry.id);
+  }
+
   async function put(entry: OutboxEntry): Promise<void> {
     await collection.set(entry.id, entry);
-    entries.set(entry.id, entry);
+    index(entry);
   }
+
+  const ofRef = (ref: string): OutboxEntry[] => [...(idsByRef.get(ref) ?? [])].map((id) => entries.get(id)).filter((e): e is OutboxEntry => e !== undefined);
 
   return {
     async load() {
       entries.clear();
-      for await (const [id, entry] of collection.entries()) {
-        entries.set(id, entry);
+      pendingByDest.clear();
+      idsByRef.clear();
+      for await (const [, entry] of collection.entries()) {
+        index(entry);
         lastSeq = Math.max(lastSeq, entry.seq);
       }
     },
@@ -80,11 +113,10 @@ export function createOutbox(collection: Collection<OutboxEntry>, clock: Clock):
     },
     async enqueueEdits(ref) {
       let n = 0;
-      for (const entry of [...entries.values()]) {
-        if (entry.ref !== ref || entry.op !== 'post' || entry.state !== 'sent' || entry.viaDigest) continue;
+      for (const entry of ofRef(ref)) {
+        if (entry.op !== 'post' || entry.state !== 'sent' || entry.viaDigest) continue;
         const id = entryId(entry.destination, ref, 'edit');
-        const existing = entries.get(id);
-        if (existing?.state === 'pending') continue;
+        if (entries.get(id)?.state === 'pending') continue;
         await put({ id, destination: entry.destination, ref, op: 'edit', seq: nextSeq(), state: 'pending', attempts: 0, createdAt: clock.now().toISOString() });
         n += 1;
       }
@@ -92,23 +124,23 @@ export function createOutbox(collection: Collection<OutboxEntry>, clock: Clock):
       return n;
     },
     pendingFor(dest) {
-      return [...entries.values()].filter((e) => e.destination === dest && e.state === 'pending').sort((a, b) => a.seq - b.seq);
+      return [...(pendingByDest.get(dest)?.values() ?? [])].sort((a, b) => a.seq - b.seq);
     },
     destinations() {
-      const set = new Set<Destination>();
-      for (const e of entries.values()) if (e.state === 'pending') set.add(e.destination);
-      return [...set];
+      return [...pendingByDest.keys()];
     },
     sentPost(dest, ref) {
       const e = entries.get(entryId(dest, ref, 'post'));
       return e?.state === 'sent' ? e : undefined;
     },
+    hasPending(ref) {
+      return ofRef(ref).some((e) => e.state === 'pending');
+    },
     async update(entry) {
       await put(entry);
     },
     async move(from, to) {
-      for (const entry of [...entries.values()]) {
-        if (entry.destination !== from || entry.state !== 'pending') continue;
+      for (const entry of [...(pendingByDest.get(from)?.values() ?? [])]) {
         const id = entryId(to, entry.ref, entry.op);
         if (!entries.has(id)) await put({ ...entry, id, destination: to, attempts: 0 });
         await put({ ...entry, state: 'dead', reason: `moved to ${to}` });
@@ -118,13 +150,12 @@ export function createOutbox(collection: Collection<OutboxEntry>, clock: Clock):
     stats() {
       const byDestination: Record<Destination, number> = {};
       let pending = 0;
-      let dead = 0;
-      for (const e of entries.values()) {
-        if (e.state === 'pending') {
-          pending += 1;
-          byDestination[e.destination] = (byDestination[e.destination] ?? 0) + 1;
-        } else if (e.state === 'dead' && !e.reason?.startsWith('moved to')) dead += 1;
+      for (const [dest, lane] of pendingByDest) {
+        byDestination[dest] = lane.size;
+        pending += lane.size;
       }
+      let dead = 0;
+      for (const e of entries.values()) if (e.state === 'dead' && !e.reason?.startsWith('moved to')) dead += 1;
       return { pending, dead, byDestination };
     },
     deadLetters(limit) {
@@ -141,7 +172,7 @@ export function createOutbox(collection: Collection<OutboxEntry>, clock: Clock):
         if (e.state === 'pending') continue;
         if (Date.parse(e.sentAt ?? e.createdAt) < cutoff) {
           await collection.delete(e.id);
-          entries.delete(e.id);
+          unindex(e);
           n += 1;
         }
       }

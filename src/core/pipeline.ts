@@ -45,6 +45,8 @@ export interface Pipeline {
   applyDraft(source: string, draft: IncidentDraft): Promise<Incident>;
   /** Persists a changed incident and queues card edits. */
   saveChanged(incident: Incident, previous: Incident): Promise<void>;
+  /** Forgets incidents first seen before `cutoff` whose deliveries are all settled; returns how many. */
+  prune(cutoff: Date): Promise<number>;
 }
 
 export function createPipeline(deps: PipelineDeps): Pipeline {
@@ -90,6 +92,19 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
 
   return {
     saveChanged,
+    async prune(cutoff) {
+      let n = 0;
+      for await (const [ref, incident] of incidents.entries()) {
+        if (Date.parse(incident.firstSeenAt) >= cutoff.getTime() || outbox.hasPending(ref)) continue;
+        // Ledger last: if this stops half-way, the incident is gone but still counts as seen.
+        await incidents.delete(ref);
+        if ((await deps.keys.get(incident.key)) === ref) await deps.keys.delete(incident.key);
+        await ledger.delete(ref);
+        n += 1;
+      }
+      if (n > 0) logger.info('old incidents pruned', { count: n, before: cutoff.toISOString() });
+      return n;
+    },
     async applyDraft(source, draft) {
       const ref = incidentRef(source, draft.sourceId);
       const stored = await incidents.get(ref);

@@ -146,6 +146,23 @@ sources:
     expect(result.ok && result.warnings.map((w) => w.path)).toEqual(['soruces']);
   });
 
+  it('refuses a look-back that reaches past the incident retention, naming both keys', () => {
+    const text = `${minimal.replace('  url: memory://', '  url: memory://\n  retentionDays: 1')}
+sources:
+  maxpatrol:
+    url: https://siem
+    authUrl: https://siem:3334
+    username: bot
+    password: p4ss
+    clientSecret: s3cret
+    initialLookback: 172800
+`;
+    const result = parseConfig(text, env);
+    expect(result.ok).toBe(false);
+    if (result.ok) return;
+    expect(result.problems).toEqual([expect.objectContaining({ path: 'sources.maxpatrol.initialLookback', message: expect.stringContaining('store.retentionDays') })]);
+  });
+
   it('requires elastic credentials and a filter', () => {
     const text = `${minimal}\nsources:\n  elastic:\n    url: https://es:9200\n`;
     const result = parseConfig(text, env);

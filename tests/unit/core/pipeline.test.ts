@@ -140,6 +140,26 @@ describe('pipeline and delivery', () => {
   });
 });
 
+describe('retention', () => {
+  it('forgets old incidents whose deliveries are settled, keeps recent and undelivered ones', async () => {
+    const h = await createHarness();
+    h.source.items = [draft('old-1', { key: 'INC-OLD' }), draft('old-2')];
+    await h.pipeline.pollOnce('fake', signal);
+    h.worker.start();
+    await eventually(() => expect(h.notifier.postedKeys()).toHaveLength(2));
+    await h.worker.stop();
+    h.source.items.push(draft('fresh'));
+    // The incident still waiting for delivery must survive pruning.
+    await h.pipeline.pollOnce('fake', signal);
+    const removed = await h.pipeline.prune(new Date(Date.now() + 60_000));
+    expect(removed).toBe(2);
+    expect(await h.incidents.get('fake:old-1')).toBeUndefined();
+    expect(await h.service.findByKey('INC-OLD')).toBeUndefined();
+    expect(await h.incidents.get('fake:fresh')).toBeDefined();
+    expect(await h.pipeline.prune(new Date(Date.now() - 60_000))).toBe(0);
+  });
+});
+
 describe('incident service', () => {
   it('acknowledges once, audits it and edits the card', async () => {
     const h = await createHarness();
