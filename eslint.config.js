@@ -25,6 +25,7 @@ export default tseslint.config(
   layer(['src/commands/**'], [
     { group: ['grammy', 'grammy/*', '@grammyjs/*', 'botbuilder'], message: 'commands are platform-neutral' },
     { group: ['**/bot/**', '**/store/**', '**/app/**'], message: 'commands receive ports, not adapters' },
+    { group: ['**/sources/**', '**/forwarders/**'], message: 'commands use core types and their own ports (commands/sophos-port.ts); app adapts the clients' },
   ]),
   layer(['src/sources/**'], [
     { group: ['grammy', 'grammy/*', '@grammyjs/*', 'botbuilder'], message: 'sources know no chat platform' },

@@ -13,6 +13,7 @@
 import { createAlertsCommand } from '../commands/alerts.js';
 import { createCleanls, type CleanlsService } from '../commands/cleanls.js';
 import { createInventoryCommand } from '../commands/inventory.js';
+import type { CentralReader, RiskLookup } from '../commands/sophos-port.js';
 import type { Clock } from '../core/clock.js';
 import type { Logger } from '../core/logger.js';
 import type { ActionHandler, AuditLog, CommandModule, IncidentService, Store } from '../core/ports.js';
@@ -49,13 +50,34 @@ export interface OnDemandCommands {
   cleanls?: CleanlsService;
 }
 
+/**
+ * The Central client seen through the commands' port. Written out call by call so the commands get only these
+ * calls, and so a change of the client's shape breaks the build here rather than inside a command.
+ */
+export function centralReader(client: SophosCentralClient): CentralReader {
+  return {
+    tenants: (options) => client.tenants(options),
+    forEachTenant: (fn, options) => client.forEachTenant(fn, options),
+    alerts: (tenant, query) => client.alerts(tenant, query),
+    endpoints: (tenant, query) => client.endpoints(tenant, query),
+    localSites: (tenant, query) => client.localSites(tenant, query),
+    deleteLocalSite: (tenant, id, signal) => client.deleteLocalSite(tenant, id, signal),
+    webCategories: (tenant, signal) => client.webCategories(tenant, signal),
+  };
+}
+
+/** The Intelix client as the /cleanls risk lookup. */
+export function riskLookup(client: Pick<IntelixClient, 'lookupMany'>): RiskLookup {
+  return { lookupMany: (values, options) => client.lookupMany(values, options) };
+}
+
 export function createOnDemandCommands(config: Config, deps: OnDemandDeps): OnDemandCommands {
   const commands: CommandModule[] = [];
   const actions: ActionHandler[] = [];
   const logger = deps.logger.child({ component: 'on-demand' });
   const options = deps.options ?? {};
   const common = { store: deps.store, clock: deps.clock, logger, timezone: config.timezone, ...(options.viewTtl ? { viewTtlSeconds: options.viewTtl } : {}) };
-  const central = config.sources.sophos ? deps.sophosCentral : undefined;
+  const central = config.sources.sophos && deps.sophosCentral ? centralReader(deps.sophosCentral) : undefined;
   const otherSources = Object.entries(config.sources).some(([id, block]) => block !== undefined && id !== 'sophos' && id !== 'intelix');
 
   if (central || otherSources) {
@@ -84,7 +106,7 @@ export function createOnDemandCommands(config: Config, deps: OnDemandDeps): OnDe
   if (!intelix) return { commands, actions };
   const cleanls = createCleanls({
     central,
-    intelix,
+    intelix: riskLookup(intelix),
     store: deps.store,
     audit: deps.audit,
     clock: deps.clock,

@@ -9,42 +9,28 @@
  * - A tenant that fails (403, outage, throttling) is named in the answer with the reason; the others are shown.
  */
 import { z } from 'zod';
-import type { Clock } from '../core/clock.js';
 import { isAppError } from '../core/errors.js';
 import type { Incident } from '../core/incident.js';
-import type { Logger } from '../core/logger.js';
-import type { ActionContext, ActionHandler, CommandContext, CommandModule, IncidentService } from '../core/ports.js';
+import type { ActionHandler, CommandContext, CommandModule, IncidentService } from '../core/ports.js';
 import type { DocumentFile, Line, Reply } from '../core/reply.js';
-import type { SophosAlert, SophosCentralClient, SophosTenant, TenantDirectory } from '../sources/sophos/central-client.js';
 import { DEFAULT_DAYS, MAX_DAYS, parseAlertsArgs } from './args.js';
 import { csvDocument, jsonDocument } from './export.js';
 import { cleanText, clip, fileStamp, formatTime, normaliseSeverity, oneLine, severityIndex, severityKey } from './format.js';
-import { createViewStore, pageCount, pagingButtons, type View, type ViewStore } from './paging.js';
-import { cappedNames, failureReasonKey, matchTenant, tenantNotes, tenantProblem } from './tenants.js';
-import { createViewAction } from './view-action.js';
-import type { Store } from '../core/ports.js';
+import { createListing, DEFAULT_MAX_ROWS, gapLines, gapsShape, keepRows, pageControls, pageSlice, type ListingDeps, type PageOptions, type Translate } from './listing.js';
+import type { View, ViewStore } from './paging.js';
+import type { Alert, CentralReader, Tenant, TenantDirectory } from './sophos-port.js';
+import { failureNotes, matchTenant, reasonKeyOf, skippedNotes, tenantProblem } from './tenants.js';
 
 export const ALERTS_ACTION = 'alerts';
 const REQUIRES = 'approved' as const;
 
-export type AlertsCentral = Pick<SophosCentralClient, 'tenants' | 'forEachTenant' | 'alerts'>;
+export type AlertsCentral = Pick<CentralReader, 'tenants' | 'forEachTenant' | 'alerts'>;
 
-export interface AlertsDeps {
+/** `maxPagesPerTenant` counts alert pages of 100; the rows kept are the most severe first. */
+export interface AlertsDeps extends ListingDeps {
   /** Absent when Sophos is not configured: then only stored incidents are shown and no tenant may be named. */
   readonly central?: AlertsCentral;
   readonly incidents?: Pick<IncidentService, 'listSince'>;
-  readonly store: Store;
-  readonly clock: Clock;
-  readonly logger: Logger;
-  readonly timezone: string;
-  /** How long paging and export buttons work (seconds). */
-  readonly viewTtlSeconds?: number;
-  /** Alerts per page in the message. */
-  readonly pageSize?: number;
-  /** Alert pages (100 each) read per tenant; beyond that the answer says the list was cut. */
-  readonly maxPagesPerTenant?: number;
-  /** Rows kept for paging and export (most severe first); counts always cover everything read. */
-  readonly maxRows?: number;
 }
 
 const alertRowSchema = z.object({
@@ -75,8 +61,6 @@ const groupSchema = z.object({
 });
 type Group = z.infer<typeof groupSchema>;
 
-const noteSchema = z.object({ name: z.string(), reasonKey: z.string() });
-
 export const alertsViewSchema = z.object({
   days: z.number(),
   from: z.string(),
@@ -84,27 +68,20 @@ export const alertsViewSchema = z.object({
   tenant: z.string().optional(),
   groups: z.array(groupSchema),
   quiet: z.array(z.string()),
-  failures: z.array(noteSchema),
-  skipped: z.array(noteSchema),
-  truncated: z.array(z.string()),
-  invalid: z.number(),
+  ...gapsShape,
   sophosErrorKey: z.string().optional(),
   incidentsError: z.boolean().optional(),
-  /** All rows found when the stored list was cut to `maxRows` (counts stay complete). */
-  cut: z.number().optional(),
   rows: z.array(alertRowSchema),
 });
 export type AlertsView = z.infer<typeof alertsViewSchema>;
 
 const DEFAULT_PAGE_SIZE = 12;
-const DEFAULT_VIEW_TTL_S = 6 * 3600;
 const DEFAULT_MAX_PAGES = 50;
-const DEFAULT_MAX_ROWS = 20_000;
 const MAX_SUMMARY_GROUPS = 20;
 const MAX_QUIET_NAMES = 10;
 const DESCRIPTION_MAX = 140;
 
-function alertRow(alert: SophosAlert, tenant: SophosTenant): AlertRow {
+function alertRow(alert: Alert, tenant: Tenant): AlertRow {
   const agent = alert.managedAgent;
   const endpoint = oneLine(agent?.name) || undefined;
   // Line breaks stay for the export; the chat list shows it on one line.
@@ -167,8 +144,6 @@ function sortRows(rows: AlertRow[], groupOrder: readonly string[]): AlertRow[] {
   );
 }
 
-type Translate = CommandContext['t'];
-
 function severityParts(group: Group, t: Translate): string {
   return Object.entries(group.bySeverity)
     .sort(([a], [b]) => severityIndex(a) - severityIndex(b))
@@ -176,10 +151,9 @@ function severityParts(group: Group, t: Translate): string {
     .join(' · ');
 }
 
-export function renderAlertsPage(view: View<AlertsView>, requested: number, t: Translate, options: { timezone: string; pageSize: number; ttlSeconds: number }): Reply {
+export function renderAlertsPage(view: View<AlertsView>, requested: number, t: Translate, options: PageOptions): Reply {
   const d = view.data;
-  const pages = pageCount(d.rows.length, options.pageSize);
-  const page = Math.min(Math.max(0, requested), pages - 1);
+  const { page, pages, items } = pageSlice(d.rows, requested, options.pageSize);
   const lines: Line[] = [];
   const scope = d.tenant ? t('alerts-scope-tenant', { tenant: clip(d.tenant, 60) }) : t('alerts-scope-all');
   lines.push([{ b: t('alerts-title', { days: d.days }) }, ` — ${scope}`]);
@@ -198,10 +172,7 @@ export function renderAlertsPage(view: View<AlertsView>, requested: number, t: T
       lines.push(t('alerts-quiet', { count: d.quiet.length, names }) + more);
     }
     if (d.sophosErrorKey) lines.push(`⚠️ ${t('alerts-sophos-failed', { reason: t(d.sophosErrorKey) })}`);
-    lines.push(...tenantNotes(d.failures, d.skipped, t));
-    lines.push(...cappedNames(d.truncated, (tenant) => `⚠️ ${t('alerts-truncated', { tenant })}`, t));
-    if (d.cut !== undefined) lines.push(`⚠️ ${t('alerts-cut', { shown: d.rows.length, count: d.cut })}`);
-    if (d.invalid > 0) lines.push(`⚠️ ${t('alerts-invalid', { count: d.invalid })}`);
+    lines.push(...gapLines(d, { truncated: 'alerts-truncated', cut: 'alerts-cut', invalid: 'alerts-invalid' }, t));
     if (d.incidentsError) lines.push(`⚠️ ${t('alerts-incidents-failed')}`);
   }
   if (d.rows.length === 0) {
@@ -210,9 +181,8 @@ export function renderAlertsPage(view: View<AlertsView>, requested: number, t: T
   }
   lines.push('');
   const groups = new Map(d.groups.map((g) => [g.key, g]));
-  const slice = d.rows.slice(page * options.pageSize, (page + 1) * options.pageSize);
   let heading = '';
-  for (const row of slice) {
+  for (const row of items) {
     const here = `${row.group}|${row.severity}`;
     if (here !== heading) {
       heading = here;
@@ -230,17 +200,8 @@ export function renderAlertsPage(view: View<AlertsView>, requested: number, t: T
     ];
     lines.push(line);
   }
-  if (pages > 1) lines.push('', t('ondemand-page', { page: page + 1, pages }));
-  const buttons = pagingButtons(
-    ALERTS_ACTION,
-    view.id,
-    page,
-    pages,
-    options.ttlSeconds,
-    { previous: t('ondemand-button-previous'), next: t('ondemand-button-next'), export: t('ondemand-button-export') },
-    true,
-  );
-  return { lines, buttons };
+  const controls = pageControls(ALERTS_ACTION, view, { page, pages }, t, options);
+  return { lines: [...lines, ...controls.lines], buttons: controls.buttons };
 }
 
 const CSV_HEADER = ['source', 'tenant', 'tenantId', 'id', 'key', 'raisedAt', 'severity', 'category', 'product', 'type', 'description', 'endpoint', 'endpointId', 'person'];
@@ -265,13 +226,20 @@ export function alertsDocuments(view: View<AlertsView>, timezone: string, now: D
 }
 
 export function createAlertsCommand(deps: AlertsDeps): { command: CommandModule; action: ActionHandler; views: ViewStore } {
-  const ttlSeconds = deps.viewTtlSeconds ?? DEFAULT_VIEW_TTL_S;
-  const pageSize = deps.pageSize ?? DEFAULT_PAGE_SIZE;
   const maxPages = deps.maxPagesPerTenant ?? DEFAULT_MAX_PAGES;
   const maxRows = deps.maxRows ?? DEFAULT_MAX_ROWS;
-  const views = createViewStore(deps.store, deps.clock, ttlSeconds);
   const log = deps.logger.child({ command: 'alerts' });
-  const renderOptions = { timezone: deps.timezone, pageSize, ttlSeconds };
+  const listing = createListing<AlertsView>(deps, {
+    kind: ALERTS_ACTION,
+    requires: REQUIRES,
+    schema: alertsViewSchema,
+    defaultPageSize: DEFAULT_PAGE_SIZE,
+    render: renderAlertsPage,
+    exportDocuments: (view, t, now) => ({
+      caption: t('alerts-export-caption', { count: view.data.rows.length, days: view.data.days }),
+      documents: alertsDocuments(view, deps.timezone, now),
+    }),
+  });
 
   const usage = (t: Translate): Reply => ({ lines: [t('alerts-usage', { min: 1, max: MAX_DAYS, default: DEFAULT_DAYS })] });
 
@@ -280,13 +248,13 @@ export function createAlertsCommand(deps: AlertsDeps): { command: CommandModule;
     const from = new Date(to.getTime() - days * 24 * 3600_000);
     const rows: AlertRow[] = [];
     const order: { key: string; kind: Group['kind']; label: string }[] = [];
-    const failures: AlertsView['failures'] = [];
-    const skipped: AlertsView['skipped'] = [];
+    let failures: AlertsView['failures'] = [];
+    let skipped: AlertsView['skipped'] = [];
     const truncated: string[] = [];
     const quiet: string[] = [];
     let invalid = 0;
     let sophosErrorKey: string | undefined;
-    let chosen: SophosTenant | undefined;
+    let chosen: Tenant | undefined;
 
     if (deps.central) {
       const central = deps.central;
@@ -294,8 +262,8 @@ export function createAlertsCommand(deps: AlertsDeps): { command: CommandModule;
       try {
         directory = await central.tenants({ signal: ctx.signal });
       } catch (error) {
-        sophosErrorKey = isAppError(error) ? failureReasonKey(error, false) : 'ondemand-error-other';
-        log.warn('sophos tenant directory failed', { kind: isAppError(error) ? error.kind : 'internal' });
+        sophosErrorKey = reasonKeyOf(error);
+        log.warn('sophos tenant directory failed', { reason: reasonKeyOf(error) });
       }
       if (tenantQuery !== undefined) {
         if (!directory) return { lines: [`⚠️ ${ctx.t('alerts-sophos-failed', { reason: ctx.t(sophosErrorKey ?? 'ondemand-error-other') })}`] };
@@ -306,7 +274,7 @@ export function createAlertsCommand(deps: AlertsDeps): { command: CommandModule;
       }
       if (directory) {
         const selected = chosen ? [chosen] : directory.tenants;
-        if (!chosen) for (const s of directory.skipped) skipped.push({ name: s.name, reasonKey: `sophos-tenant-${s.reason}` });
+        if (!chosen) skipped = skippedNotes(directory);
         for (const tenant of selected) order.push({ key: `tenant:${tenant.id}`, kind: 'tenant', label: oneLine(tenant.name) || tenant.id });
         const sweep = await central.forEachTenant((tenant, signal) => central.alerts(tenant, { from, to, maxPages, ...(signal ? { signal } : {}) }), {
           tenants: selected,
@@ -318,10 +286,7 @@ export function createAlertsCommand(deps: AlertsDeps): { command: CommandModule;
           if (value.nextKey !== undefined) truncated.push(tenant.name);
           if (value.items.length === 0 && !chosen) quiet.push(tenant.name);
         }
-        for (const f of sweep.failed) {
-          failures.push({ name: f.tenant.name, reasonKey: failureReasonKey(f.error, f.forbidden) });
-          log.warn('sophos alerts of a tenant failed', { tenant: f.tenant.id, kind: f.error.kind, status: f.error.status });
-        }
+        failures = failureNotes(sweep.failed, log, 'alerts');
       }
     }
 
@@ -358,8 +323,7 @@ export function createAlertsCommand(deps: AlertsDeps): { command: CommandModule;
       invalid,
       ...(sophosErrorKey ? { sophosErrorKey } : {}),
       ...(incidentsError ? { incidentsError } : {}),
-      ...(sorted.length > maxRows ? { cut: sorted.length } : {}),
-      rows: sorted.slice(0, maxRows),
+      ...keepRows(sorted, maxRows),
     };
   }
 
@@ -372,25 +336,9 @@ export function createAlertsCommand(deps: AlertsDeps): { command: CommandModule;
       if (!parsed.ok) return usage(ctx.t);
       if (parsed.tenant !== undefined && !deps.central) return { lines: [ctx.t('alerts-no-tenants')] };
       const result = await collect(parsed.days, parsed.tenant, ctx);
-      if ('lines' in result) return result;
-      const view = await views.save('alerts', { chatId: ctx.actor.chat.id, userId: ctx.actor.userId }, result);
-      return renderAlertsPage(view, 0, ctx.t, renderOptions);
+      return 'lines' in result ? result : listing.open(result, ctx);
     },
   };
 
-  const action = createViewAction<AlertsView>({
-    action: ALERTS_ACTION,
-    kind: 'alerts',
-    command: 'alerts',
-    requires: REQUIRES,
-    schema: alertsViewSchema,
-    views,
-    render: (view, page, ctx: ActionContext) => renderAlertsPage(view, page, ctx.t, renderOptions),
-    exportDocuments: (view, ctx) => ({
-      caption: ctx.t('alerts-export-caption', { count: view.data.rows.length, days: view.data.days }),
-      documents: alertsDocuments(view, deps.timezone, deps.clock.now()),
-    }),
-  });
-
-  return { command, action, views };
+  return { command, action: listing.action, views: listing.views };
 }

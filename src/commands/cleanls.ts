@@ -26,21 +26,20 @@ import { errorMessage, isAppError } from '../core/errors.js';
 import type { Logger } from '../core/logger.js';
 import type { ActionContext, ActionHandler, ActionResult, AuditLog, CommandModule, Store } from '../core/ports.js';
 import { lineText, type Button, type DocumentFile, type JsonValue, type Line, type Reply } from '../core/reply.js';
-import type { LocalSite, SophosCentralClient, SophosTenant, TenantDirectory, WebCategory } from '../sources/sophos/central-client.js';
-import { CLEAN_LEVELS, INTELIX_RISKS, cleanLevelRisks, riskLabelKey, type CleanLevel, type IntelixClient, type IntelixRisk } from '../sources/sophos/intelix.js';
+import { CLEAN_LEVELS, RISKS, cleanLevelRisks, deletableRisks, levelLabelKey, parseCleanLevel, riskLabelKey, trustedNeedsConfirmation, type CleanLevel, type Risk } from './clean-levels.js';
 import { isAllTenants, tokens } from './args.js';
 import { csvDocument, jsonDocument } from './export.js';
 import { clip, fileStamp, formatTime, oneLine } from './format.js';
-import { failureReasonKey, matchTenant, tenantNotes, tenantProblem } from './tenants.js';
+import { pageSlice, type Translate } from './listing.js';
+import type { CentralReader, LocalSite, RiskBatch, RiskLookup, Tenant as SophosTenant, TenantDirectory, WebCategory } from './sophos-port.js';
+import { failureNotes, failureReasonKey, matchTenant, reasonKeyOf, skippedNotes, tenantNoteSchema, tenantNotes, tenantProblem } from './tenants.js';
 
-export { CLEAN_LEVELS, type CleanLevel } from '../sources/sophos/intelix.js';
 
 export const CLEANLS_ACTION = 'cleanls';
 const REQUIRES = 'admin' as const;
 
-export type CleanlsCentral = Pick<SophosCentralClient, 'tenants' | 'forEachTenant' | 'localSites' | 'deleteLocalSite' | 'webCategories'>;
-export type CleanlsIntelix = Pick<IntelixClient, 'lookupMany'>;
-export type Translate = (key: string, vars?: Readonly<Record<string, string | number>>) => string;
+export type CleanlsCentral = Pick<CentralReader, 'tenants' | 'forEachTenant' | 'localSites' | 'deleteLocalSite' | 'webCategories'>;
+export type CleanlsIntelix = RiskLookup;
 
 export interface CleanlsDeps {
   readonly central: CleanlsCentral;
@@ -76,7 +75,7 @@ export interface CleanlsService {
 
 // ------------------------------------------------------------------ stored plan
 
-const riskSchema = z.enum(INTELIX_RISKS);
+const riskSchema = z.enum(RISKS);
 const levelSchema = z.enum(CLEAN_LEVELS);
 
 const plannedSiteSchema = z.object({
@@ -96,7 +95,6 @@ const plannedSiteSchema = z.object({
 });
 type PlannedSite = z.infer<typeof plannedSiteSchema>;
 
-const noteSchema = z.object({ name: z.string(), reasonKey: z.string() });
 const tallySchema = z.object({ deleted: z.number(), failed: z.number(), unknown: z.number() });
 
 const planSchema = z.object({
@@ -108,8 +106,8 @@ const planSchema = z.object({
   expiresAt: z.string(),
   level: levelSchema,
   tenants: z.array(z.object({ id: z.string(), name: z.string(), apiHost: z.string() })),
-  failures: z.array(noteSchema),
-  skipped: z.array(noteSchema),
+  failures: z.array(tenantNoteSchema),
+  skipped: z.array(tenantNoteSchema),
   invalid: z.number(),
   lookups: z.number(),
   distinct: z.number(),
@@ -140,17 +138,8 @@ const payloadSchema = z.discriminatedUnion('op', [
 ]);
 type Payload = z.infer<typeof payloadSchema>;
 
-/** The risks a confirmation deletes: never UNCLASSIFIED/UNKNOWN, TRUSTED only with its own confirmation. */
-export function deletableRisks(level: CleanLevel, includeTrusted: boolean): readonly IntelixRisk[] {
-  return cleanLevelRisks(level).filter((r) => r !== 'UNCLASSIFIED' && r !== 'UNKNOWN' && (includeTrusted || r !== 'TRUSTED'));
-}
-
-function trustedNeedsConfirmation(level: CleanLevel): boolean {
-  return cleanLevelRisks(level).includes('TRUSTED');
-}
-
 /** Connector report names for the totals (sophos.md "Report fields"). */
-const TOTAL_NAMES: Record<IntelixRisk, string> = {
+const TOTAL_NAMES: Record<Risk, string> = {
   HIGH: 'High Risk',
   MEDIUM: 'Medium Risk',
   LOW: 'Low Risk',
@@ -161,18 +150,9 @@ const TOTAL_NAMES: Record<IntelixRisk, string> = {
 
 function totals(sites: readonly PlannedSite[]): Record<string, number> {
   const out: Record<string, number> = {};
-  for (const risk of INTELIX_RISKS) out[TOTAL_NAMES[risk]] = sites.filter((s) => s.risk === risk).length;
+  for (const risk of RISKS) out[TOTAL_NAMES[risk]] = sites.filter((s) => s.risk === risk).length;
   out.Total = sites.length;
   return out;
-}
-
-function levelKey(level: CleanLevel): string {
-  return `cleanls-level-${level.toLowerCase().replace(/_/g, '-')}`;
-}
-
-function parseLevel(token: string | undefined): CleanLevel | undefined {
-  const up = token?.toUpperCase().replace(/[-+]/g, '_');
-  return (CLEAN_LEVELS as readonly string[]).includes(up ?? '') ? (up as CleanLevel) : undefined;
 }
 
 // ------------------------------------------------------------------ the service
@@ -204,9 +184,14 @@ export function createCleanls(deps: CleanlsDeps): CleanlsService {
     return central.tenants(signal ? { signal } : {});
   }
 
-  function sophosFailed(error: unknown, t: Translate): Reply {
-    const reason = t(isAppError(error) ? failureReasonKey(error, false) : 'ondemand-error-other');
-    return { lines: [`⚠️ ${t('cleanls-sophos-failed', { reason })}`] };
+  /** The tenant directory, or the answer saying Sophos could not be read. */
+  async function directoryOr(t: Translate, signal: AbortSignal | undefined): Promise<{ dir: TenantDirectory } | { failed: Reply }> {
+    try {
+      return { dir: await directory(signal) };
+    } catch (error) {
+      log.warn('sophos tenant directory failed', { reason: reasonKeyOf(error) });
+      return { failed: { lines: [`⚠️ ${t('cleanls-sophos-failed', { reason: t(reasonKeyOf(error)) })}`] } };
+    }
   }
 
   function usage(t: Translate): string {
@@ -216,19 +201,14 @@ export function createCleanls(deps: CleanlsDeps): CleanlsService {
   // ---------------------------------------------------------------- guided steps
 
   async function tenantPicker(page: number, level: CleanLevel | undefined, t: Translate, signal?: AbortSignal): Promise<Reply> {
-    let dir: TenantDirectory;
-    try {
-      dir = await directory(signal);
-    } catch (error) {
-      return sophosFailed(error, t);
-    }
+    const read = await directoryOr(t, signal);
+    if ('failed' in read) return read.failed;
+    const { dir } = read;
     const sorted = [...dir.tenants].sort((a, b) => a.name.localeCompare(b.name));
     if (sorted.length === 0) return { lines: [t('cleanls-no-tenants')] };
-    const pages = Math.max(1, Math.ceil(sorted.length / TENANTS_PER_PAGE));
-    const p = Math.min(Math.max(0, page), pages - 1);
+    const { page: p, pages, items: slice } = pageSlice(sorted, page, TENANTS_PER_PAGE);
     const withLevel = level ? { l: level } : {};
     const rows: Button[][] = [];
-    const slice = sorted.slice(p * TENANTS_PER_PAGE, (p + 1) * TENANTS_PER_PAGE);
     for (let i = 0; i < slice.length; i += 2) {
       rows.push(slice.slice(i, i + 2).map((tenant) => button(clip(oneLine(tenant.name) || tenant.id, 30), { op: 'tenant', t: tenant.id, ...withLevel })));
     }
@@ -245,7 +225,7 @@ export function createCleanls(deps: CleanlsDeps): CleanlsService {
 
   function levelPicker(selection: '*' | SophosTenant, t: Translate): Reply {
     const target = selection === '*' ? '*' : selection.id;
-    const rows: Button[][] = CLEAN_LEVELS.map((level) => [button(t(levelKey(level)), { op: 'level', t: target, l: level })]);
+    const rows: Button[][] = CLEAN_LEVELS.map((level) => [button(t(levelLabelKey(level)), { op: 'level', t: target, l: level })]);
     rows.push([button(t('cleanls-button-back'), { op: 'tenants', p: 0 })]);
     const name = selection === '*' ? t('cleanls-all-tenants') : clip(selection.name, 60);
     return { lines: [[{ b: t('cleanls-title') }], t('cleanls-pick-level', { tenant: name }), t('cleanls-never')], buttons: rows };
@@ -265,12 +245,9 @@ export function createCleanls(deps: CleanlsDeps): CleanlsService {
       await record(actor, 'cleanls.dry-run', 'sophos:local-sites', 'refused', `role ${actor.role ?? 'none'}`);
       return { lines: [t('cleanls-admin-only')] };
     }
-    let dir: TenantDirectory;
-    try {
-      dir = await directory(signal);
-    } catch (error) {
-      return sophosFailed(error, t);
-    }
+    const read = await directoryOr(t, signal);
+    if ('failed' in read) return read.failed;
+    const { dir } = read;
     const selected = req.tenants === '*' ? dir.tenants : dir.tenants.filter((x) => req.tenants.includes(x.id));
     if (selected.length === 0) return { lines: [t('cleanls-tenant-gone')] };
 
@@ -287,7 +264,7 @@ export function createCleanls(deps: CleanlsDeps): CleanlsService {
       },
       { tenants: selected, ...(signal ? { signal } : {}) },
     );
-    const failures = sweep.failed.map((f) => ({ name: f.tenant.name, reasonKey: failureReasonKey(f.error, f.forbidden) }));
+    const failures = failureNotes(sweep.failed, log, 'local-sites');
     const okTenants: SophosTenant[] = [];
     const raw: { tenant: SophosTenant; site: LocalSite; categories: ReadonlyMap<number, string> }[] = [];
     let invalid = 0;
@@ -303,7 +280,7 @@ export function createCleanls(deps: CleanlsDeps): CleanlsService {
       for (const site of value.sites.items) raw.push({ tenant, site, categories: names });
     }
 
-    let batch: Awaited<ReturnType<CleanlsIntelix['lookupMany']>>;
+    let batch: RiskBatch;
     try {
       batch = await intelix.lookupMany(
         raw.map((r) => r.site.url),
@@ -311,7 +288,7 @@ export function createCleanls(deps: CleanlsDeps): CleanlsService {
       );
     } catch (error) {
       log.warn('intelix lookups failed', { kind: isAppError(error) ? error.kind : 'internal' });
-      return { lines: [`⚠️ ${t('cleanls-intelix-failed', { reason: t(isAppError(error) ? failureReasonKey(error, false) : 'ondemand-error-other') })}`] };
+      return { lines: [`⚠️ ${t('cleanls-intelix-failed', { reason: t(reasonKeyOf(error)) })}`] };
     }
 
     const sites: PlannedSite[] = raw.map(({ tenant, site, categories }) => {
@@ -346,7 +323,7 @@ export function createCleanls(deps: CleanlsDeps): CleanlsService {
       level,
       tenants: okTenants.map((x) => ({ id: x.id, name: x.name, apiHost: x.apiHost })),
       failures,
-      skipped: req.tenants === '*' ? dir.skipped.map((s) => ({ name: s.name, reasonKey: `sophos-tenant-${s.reason}` })) : [],
+      skipped: req.tenants === '*' ? skippedNotes(dir) : [],
       invalid,
       lookups: batch.lookups,
       distinct: batch.distinct,
@@ -377,7 +354,7 @@ export function createCleanls(deps: CleanlsDeps): CleanlsService {
     const names = plan.tenants.map((x) => clip(x.name, 40));
     lines.push(t('cleanls-tenants', { count: names.length, names: names.slice(0, 10).join(', ') + (names.length > 10 ? ' …' : '') }));
     lines.push(t('cleanls-sites', { count: plan.sites.length, distinct: plan.distinct, lookups: plan.lookups }));
-    for (const risk of INTELIX_RISKS) {
+    for (const risk of RISKS) {
       const n = plan.sites.filter((s) => s.risk === risk).length;
       if (n > 0) lines.push(`  ${t(riskLabelKey(risk))}: ${n}`);
     }
@@ -663,7 +640,7 @@ export function createCleanls(deps: CleanlsDeps): CleanlsService {
       } catch (error) {
         await savePlan({ ...fresh, state: 'pending' });
         log.warn('cleanls re-check failed', { plan: plan.id, kind: isAppError(error) ? error.kind : 'internal' });
-        const reason = t(isAppError(error) ? failureReasonKey(error, false) : 'ondemand-error-other');
+        const reason = t(reasonKeyOf(error));
         return { toast: t('cleanls-recheck-failed', { reason }), alert: true, reply: { lines: [`⚠️ ${t('cleanls-recheck-failed', { reason })}`] } };
       }
       if (verification.failedTenant) {
@@ -710,12 +687,9 @@ export function createCleanls(deps: CleanlsDeps): CleanlsService {
 
   async function selectionFor(target: string, t: Translate, signal?: AbortSignal): Promise<{ sel: '*' | SophosTenant } | { reply: Reply }> {
     if (target === '*') return { sel: '*' };
-    let dir: TenantDirectory;
-    try {
-      dir = await directory(signal);
-    } catch (error) {
-      return { reply: sophosFailed(error, t) };
-    }
+    const read = await directoryOr(t, signal);
+    if ('failed' in read) return { reply: read.failed };
+    const { dir } = read;
     const tenant = dir.tenants.find((x) => x.id === target);
     return tenant ? { sel: tenant } : { reply: { lines: [t('cleanls-tenant-gone')] } };
   }
@@ -732,19 +706,16 @@ export function createCleanls(deps: CleanlsDeps): CleanlsService {
       }
       const words = tokens(ctx.args);
       if (words.join(' ').length > 300) return { lines: [usage(t)] };
-      const level = parseLevel(words.at(-1));
+      const level = parseCleanLevel(words.at(-1));
       if (level) words.pop();
       const tenantText = words.join(' ');
       if (!tenantText) return tenantPicker(0, level, t, ctx.signal);
       let selection: '*' | SophosTenant;
       if (isAllTenants(tenantText)) selection = '*';
       else {
-        let dir: TenantDirectory;
-        try {
-          dir = await directory(ctx.signal);
-        } catch (error) {
-          return sophosFailed(error, t);
-        }
+        const read = await directoryOr(t, ctx.signal);
+        if ('failed' in read) return read.failed;
+        const { dir } = read;
         const match = matchTenant(dir, tenantText);
         if (match.kind !== 'ok') return { lines: [...(tenantProblem(match, tenantText, dir.tenants.length, t) ?? []), usage(t)] };
         selection = match.tenant;

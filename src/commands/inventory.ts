@@ -8,36 +8,24 @@
  * Paging and export work like /alerts: the rows are stored once and presses never query Sophos again.
  */
 import { z } from 'zod';
-import type { Clock } from '../core/clock.js';
-import { isAppError } from '../core/errors.js';
-import type { Logger } from '../core/logger.js';
-import type { ActionContext, ActionHandler, CommandContext, CommandModule, Store } from '../core/ports.js';
+import type { ActionHandler, CommandModule } from '../core/ports.js';
 import type { DocumentFile, Line, Reply } from '../core/reply.js';
-import type { SophosCentralClient, SophosEndpoint, SophosTenant, TenantDirectory } from '../sources/sophos/central-client.js';
 import { HEALTH_VALUES, isAllTenants, isExplicitFilter, isHealth, parseInventoryFilter, tokens, type Health, type InventoryFilter } from './args.js';
 import { csvDocument, jsonDocument } from './export.js';
 import { clip, fileStamp, formatTime, oneLine } from './format.js';
-import { createViewStore, pageCount, pagingButtons, type View, type ViewStore } from './paging.js';
-import { cappedNames, failureReasonKey, matchLeadingTenant, tenantNotes, tenantProblem } from './tenants.js';
-import { createViewAction } from './view-action.js';
+import { createListing, DEFAULT_MAX_ROWS, gapLines, gapsShape, keepRows, pageControls, pageSlice, type ListingDeps, type PageOptions, type Translate } from './listing.js';
+import type { View, ViewStore } from './paging.js';
+import type { CentralReader, Endpoint, Tenant, TenantDirectory } from './sophos-port.js';
+import { failureNotes, matchLeadingTenant, reasonKeyOf, skippedNotes, tenantProblem } from './tenants.js';
 
 export const INVENTORY_ACTION = 'inventory';
 const REQUIRES = 'approved' as const;
 
-export type InventoryCentral = Pick<SophosCentralClient, 'tenants' | 'forEachTenant' | 'endpoints'>;
+export type InventoryCentral = Pick<CentralReader, 'tenants' | 'forEachTenant' | 'endpoints'>;
 
-export interface InventoryDeps {
+/** `maxPagesPerTenant` counts endpoint pages of 200. */
+export interface InventoryDeps extends ListingDeps {
   readonly central: InventoryCentral;
-  readonly store: Store;
-  readonly clock: Clock;
-  readonly logger: Logger;
-  readonly timezone: string;
-  readonly viewTtlSeconds?: number;
-  readonly pageSize?: number;
-  /** Endpoint pages (200 each) read per tenant. */
-  readonly maxPagesPerTenant?: number;
-  /** Rows kept for paging and export; the health summary always covers everything read. */
-  readonly maxRows?: number;
 }
 
 const endpointRowSchema = z.object({
@@ -73,7 +61,6 @@ const tenantSummarySchema = z.object({
   tamperUnknown: z.number(),
 });
 type TenantSummary = z.infer<typeof tenantSummarySchema>;
-const noteSchema = z.object({ name: z.string(), reasonKey: z.string() });
 
 export const inventoryViewSchema = z.object({
   tenant: z.string().optional(),
@@ -81,29 +68,22 @@ export const inventoryViewSchema = z.object({
   /** Endpoints read before the filter was applied. */
   read: z.number(),
   tenants: z.array(tenantSummarySchema),
-  failures: z.array(noteSchema),
-  skipped: z.array(noteSchema),
-  truncated: z.array(z.string()),
-  invalid: z.number(),
-  /** All matching endpoints when the stored list was cut to `maxRows` (the summary stays complete). */
-  cut: z.number().optional(),
+  ...gapsShape,
   rows: z.array(endpointRowSchema),
 });
 export type InventoryView = z.infer<typeof inventoryViewSchema>;
 
 const DEFAULT_PAGE_SIZE = 10;
-const DEFAULT_VIEW_TTL_S = 6 * 3600;
 const DEFAULT_MAX_PAGES = 20;
-const DEFAULT_MAX_ROWS = 20_000;
 const MAX_SUMMARY_TENANTS = 20;
 const HEALTH_ICON: Record<Health, string> = { bad: '🔴', suspicious: '🟠', unknown: '⚪', good: '🟢' };
 
-function healthOf(endpoint: SophosEndpoint): Health {
+function healthOf(endpoint: Endpoint): Health {
   const h = endpoint.health?.overall?.trim().toLowerCase() ?? '';
   return isHealth(h) ? h : 'unknown';
 }
 
-function osText(endpoint: SophosEndpoint): string | undefined {
+function osText(endpoint: Endpoint): string | undefined {
   const os = endpoint.os;
   if (!os) return undefined;
   const name = oneLine(os.name);
@@ -113,7 +93,7 @@ function osText(endpoint: SophosEndpoint): string | undefined {
   return parts.length > 0 ? parts.join(' ') : undefined;
 }
 
-export function endpointRow(endpoint: SophosEndpoint, tenant: SophosTenant): EndpointRow {
+export function endpointRow(endpoint: Endpoint, tenant: Tenant): EndpointRow {
   const products = (endpoint.assignedProducts ?? [])
     .map((p) => [oneLine(p.code), oneLine(p.version)].filter(Boolean).join(' '))
     .filter(Boolean);
@@ -174,8 +154,6 @@ function summarise(tenant: { id: string; name: string }, rows: readonly Endpoint
   return { id: tenant.id, name: tenant.name, total: rows.length, health, tamperOff, tamperUnknown };
 }
 
-type Translate = CommandContext['t'];
-
 function healthLine(s: Pick<TenantSummary, 'health'>, t: Translate): string {
   return HEALTH_VALUES.map((h) => `${HEALTH_ICON[h]} ${t(`inventory-health-${h}`)} ${s.health[h]}`).join(' · ');
 }
@@ -184,10 +162,9 @@ function tamperText(value: boolean | null, t: Translate): string {
   return value === true ? t('inventory-tamper-on') : value === false ? t('inventory-tamper-off') : t('inventory-tamper-unknown');
 }
 
-export function renderInventoryPage(view: View<InventoryView>, requested: number, t: Translate, options: { timezone: string; pageSize: number; ttlSeconds: number }): Reply {
+export function renderInventoryPage(view: View<InventoryView>, requested: number, t: Translate, options: PageOptions): Reply {
   const d = view.data;
-  const pages = pageCount(d.rows.length, options.pageSize);
-  const page = Math.min(Math.max(0, requested), pages - 1);
+  const { page, pages, items } = pageSlice(d.rows, requested, options.pageSize);
   const lines: Line[] = [];
   const scope = d.tenant ? t('inventory-scope-tenant', { tenant: clip(d.tenant, 60) }) : t('inventory-scope-all');
   lines.push([{ b: t('inventory-title') }, ` — ${scope}`]);
@@ -212,10 +189,7 @@ export function renderInventoryPage(view: View<InventoryView>, requested: number
       }
       if (d.tenants.length > MAX_SUMMARY_TENANTS) lines.push(t('inventory-more-tenants', { count: d.tenants.length - MAX_SUMMARY_TENANTS }));
     }
-    lines.push(...tenantNotes(d.failures, d.skipped, t));
-    lines.push(...cappedNames(d.truncated, (tenant) => `⚠️ ${t('inventory-truncated', { tenant })}`, t));
-    if (d.cut !== undefined) lines.push(`⚠️ ${t('inventory-cut', { shown: d.rows.length, count: d.cut })}`);
-    if (d.invalid > 0) lines.push(`⚠️ ${t('inventory-invalid', { count: d.invalid })}`);
+    lines.push(...gapLines(d, { truncated: 'inventory-truncated', cut: 'inventory-cut', invalid: 'inventory-invalid' }, t));
   }
   if (d.rows.length === 0) {
     lines.push('', t(d.filter ? 'inventory-none-filtered' : 'inventory-none'));
@@ -223,7 +197,7 @@ export function renderInventoryPage(view: View<InventoryView>, requested: number
   }
   lines.push('');
   let tenant = '';
-  for (const r of d.rows.slice(page * options.pageSize, (page + 1) * options.pageSize)) {
+  for (const r of items) {
     if (r.tenantId !== tenant && (d.tenants.length > 1 || tenant === '')) {
       tenant = r.tenantId;
       if (d.tenants.length > 1) lines.push([{ b: `▸ ${clip(r.tenant, 60)}` }]);
@@ -244,17 +218,8 @@ export function renderInventoryPage(view: View<InventoryView>, requested: number
       })}`,
     );
   }
-  if (pages > 1) lines.push('', t('ondemand-page', { page: page + 1, pages }));
-  const buttons = pagingButtons(
-    INVENTORY_ACTION,
-    view.id,
-    page,
-    pages,
-    options.ttlSeconds,
-    { previous: t('ondemand-button-previous'), next: t('ondemand-button-next'), export: t('ondemand-button-export') },
-    true,
-  );
-  return { lines, buttons };
+  const controls = pageControls(INVENTORY_ACTION, view, { page, pages }, t, options);
+  return { lines: [...lines, ...controls.lines], buttons: controls.buttons };
 }
 
 const CSV_HEADER = [
@@ -315,14 +280,14 @@ export function inventoryDocuments(view: View<InventoryView>, timezone: string, 
 }
 
 type Parsed =
-  | { readonly kind: 'ok'; readonly tenant?: SophosTenant; readonly filter?: InventoryFilter; readonly filterText?: string }
+  | { readonly kind: 'ok'; readonly tenant?: Tenant; readonly filter?: InventoryFilter; readonly filterText?: string }
   | { readonly kind: 'reply'; readonly reply: Reply };
 
 /** `[tenant] [filter]` against the directory: the longest run of leading words naming a tenant wins. */
 function parseArgs(args: string, directory: TenantDirectory, t: Translate): Parsed {
   const words = tokens(args);
   const usage = (): Parsed => ({ kind: 'reply', reply: { lines: [t('inventory-usage')] } });
-  const withFilter = (tenant: SophosTenant | undefined, text: string): Parsed => {
+  const withFilter = (tenant: Tenant | undefined, text: string): Parsed => {
     if (!text) return { kind: 'ok', ...(tenant ? { tenant } : {}) };
     const filter = parseInventoryFilter(text);
     if (!filter) return usage();
@@ -339,13 +304,20 @@ function parseArgs(args: string, directory: TenantDirectory, t: Translate): Pars
 }
 
 export function createInventoryCommand(deps: InventoryDeps): { command: CommandModule; action: ActionHandler; views: ViewStore } {
-  const ttlSeconds = deps.viewTtlSeconds ?? DEFAULT_VIEW_TTL_S;
-  const pageSize = deps.pageSize ?? DEFAULT_PAGE_SIZE;
   const maxPages = deps.maxPagesPerTenant ?? DEFAULT_MAX_PAGES;
-  const views = createViewStore(deps.store, deps.clock, ttlSeconds);
   const log = deps.logger.child({ command: 'inventory' });
-  const renderOptions = { timezone: deps.timezone, pageSize, ttlSeconds };
   const central = deps.central;
+  const listing = createListing<InventoryView>(deps, {
+    kind: INVENTORY_ACTION,
+    requires: REQUIRES,
+    schema: inventoryViewSchema,
+    defaultPageSize: DEFAULT_PAGE_SIZE,
+    render: renderInventoryPage,
+    exportDocuments: (view, t, now) => ({
+      caption: t('inventory-export-caption', { count: view.data.rows.length }),
+      documents: inventoryDocuments(view, deps.timezone, now),
+    }),
+  });
 
   const command: CommandModule = {
     name: 'inventory',
@@ -358,8 +330,8 @@ export function createInventoryCommand(deps: InventoryDeps): { command: CommandM
       try {
         directory = await central.tenants({ signal: ctx.signal });
       } catch (error) {
-        log.warn('sophos tenant directory failed', { kind: isAppError(error) ? error.kind : 'internal' });
-        return { lines: [`⚠️ ${ctx.t('inventory-sophos-failed', { reason: ctx.t(isAppError(error) ? failureReasonKey(error, false) : 'ondemand-error-other') })}`] };
+        log.warn('sophos tenant directory failed', { reason: reasonKeyOf(error) });
+        return { lines: [`⚠️ ${ctx.t('inventory-sophos-failed', { reason: ctx.t(reasonKeyOf(error)) })}`] };
       }
       const parsed = parseArgs(ctx.args, directory, ctx.t);
       if (parsed.kind === 'reply') return parsed.reply;
@@ -384,43 +356,23 @@ export function createInventoryCommand(deps: InventoryDeps): { command: CommandM
         invalid += value.invalid.length;
         if (value.nextKey !== undefined) truncated.push(tenant.name);
       }
-      const failures = sweep.failed.map((f) => {
-        log.warn('sophos endpoints of a tenant failed', { tenant: f.tenant.id, kind: f.error.kind, status: f.error.status });
-        return { name: f.tenant.name, reasonKey: failureReasonKey(f.error, f.forbidden) };
-      });
+      const failures = failureNotes(sweep.failed, log, 'endpoints');
       const okTenants = selected.filter((t) => byTenant.has(t.id));
       const rows = okTenants.flatMap((t) => byTenant.get(t.id) ?? []);
-      const maxRows = deps.maxRows ?? DEFAULT_MAX_ROWS;
       const data: InventoryView = {
         ...(parsed.tenant ? { tenant: parsed.tenant.name } : {}),
         ...(parsed.filterText ? { filter: parsed.filterText } : {}),
         read,
         tenants: okTenants.map((t) => summarise(t, byTenant.get(t.id) ?? [])),
         failures,
-        skipped: parsed.tenant ? [] : directory.skipped.map((s) => ({ name: s.name, reasonKey: `sophos-tenant-${s.reason}` })),
+        skipped: parsed.tenant ? [] : skippedNotes(directory),
         truncated,
         invalid,
-        ...(rows.length > maxRows ? { cut: rows.length } : {}),
-        rows: rows.slice(0, maxRows),
+        ...keepRows(rows, deps.maxRows ?? DEFAULT_MAX_ROWS),
       };
-      const view = await views.save('inventory', { chatId: ctx.actor.chat.id, userId: ctx.actor.userId }, data);
-      return renderInventoryPage(view, 0, ctx.t, renderOptions);
+      return listing.open(data, ctx);
     },
   };
 
-  const action = createViewAction<InventoryView>({
-    action: INVENTORY_ACTION,
-    kind: 'inventory',
-    command: 'inventory',
-    requires: REQUIRES,
-    schema: inventoryViewSchema,
-    views,
-    render: (view, page, ctx: ActionContext) => renderInventoryPage(view, page, ctx.t, renderOptions),
-    exportDocuments: (view, ctx) => ({
-      caption: ctx.t('inventory-export-caption', { count: view.data.rows.length }),
-      documents: inventoryDocuments(view, deps.timezone, deps.clock.now()),
-    }),
-  });
-
-  return { command, action, views };
+  return { command, action: listing.action, views: listing.views };
 }

@@ -2,10 +2,12 @@
  * Finding the tenant a person means, from the Sophos tenant directory: id (exact), name or "show as" name
  * (exact, case-insensitive), else a unique case-insensitive prefix. Nothing here calls an API.
  */
-import type { AppError } from '../core/errors.js';
+import { z } from 'zod';
+import { isAppError, type AppError } from '../core/errors.js';
+import type { Logger } from '../core/logger.js';
 import type { Line } from '../core/reply.js';
-import type { SkippedTenant, SophosTenant, TenantDirectory } from '../sources/sophos/central-client.js';
 import { clip } from './format.js';
+import type { SkippedTenant, Tenant as SophosTenant, TenantDirectory, TenantFailure } from './sophos-port.js';
 
 export type TenantMatch =
   | { readonly kind: 'ok'; readonly tenant: SophosTenant }
@@ -108,9 +110,26 @@ export function failureReasonKey(error: AppError, forbidden: boolean): string {
   }
 }
 
-export interface TenantNote {
-  readonly name: string;
-  readonly reasonKey: string;
+/** Fluent id of a short reason for any failed call (not only an `AppError`). */
+export function reasonKeyOf(error: unknown): string {
+  return isAppError(error) ? failureReasonKey(error, false) : 'ondemand-error-other';
+}
+
+/** A tenant named in an answer with the Fluent id of why it is missing from it. */
+export const tenantNoteSchema = z.object({ name: z.string(), reasonKey: z.string() });
+export type TenantNote = z.infer<typeof tenantNoteSchema>;
+
+/** Notes for the tenants the directory lists but that cannot be called. */
+export function skippedNotes(directory: Pick<TenantDirectory, 'skipped'>): TenantNote[] {
+  return directory.skipped.map((s) => ({ name: s.name, reasonKey: `sophos-tenant-${s.reason}` }));
+}
+
+/** Notes for the tenants a sweep could not read, each logged (kind and status only, never a message). */
+export function failureNotes(failed: readonly TenantFailure[], log: Logger, what: string): TenantNote[] {
+  return failed.map((f) => {
+    log.warn('sophos call of a tenant failed', { call: what, tenant: f.tenant.id, kind: f.error.kind, status: f.error.status });
+    return { name: f.tenant.name, reasonKey: failureReasonKey(f.error, f.forbidden) };
+  });
 }
 
 /** Lines shown per list of failed or skipped tenants; the rest is summed up (a partner may have hundreds). */

@@ -1,18 +1,9 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { emptyAssets, type Incident } from '../../../src/core/incident.js';
 import { sophosFixture, TENANT_IDS } from '../../support/fakes/sophos.js';
-import { actor, buttons, documentText, NOW, startRig, text, type Rig, type RigOptions } from './support.js';
+import { actor, buttons, documentText, NOW, rigPerTest, text, type Rig } from './support.js';
 
-let rig: Rig | undefined;
-afterEach(async () => {
-  await rig?.close();
-  rig = undefined;
-});
-
-async function setup(options: RigOptions = {}): Promise<Rig> {
-  rig = await startRig(options);
-  return rig;
-}
+const setup = rigPerTest();
 
 type Json = Record<string, unknown>;
 const template = (sophosFixture<{ items: Json[] }>('common-alerts-qnasters-page1.json').items[0] ?? {}) as Json;

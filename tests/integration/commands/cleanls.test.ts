@@ -1,18 +1,9 @@
-import { afterEach, describe, expect, it } from 'vitest';
-import type { CleanLevel } from '../../../src/sources/sophos/intelix.js';
+import { describe, expect, it } from 'vitest';
+import type { CleanLevel } from '../../../src/commands/clean-levels.js';
 import { sophosFixture, TENANT_IDS } from '../../support/fakes/sophos.js';
-import { actor, buttons, documentText, startRig, text, type Rig, type RigOptions } from './support.js';
+import { actor, buttons, documentText, rigPerTest, text, type Rig } from './support.js';
 
-let rig: Rig | undefined;
-afterEach(async () => {
-  await rig?.close();
-  rig = undefined;
-});
-
-async function setup(options: RigOptions = {}): Promise<Rig> {
-  rig = await startRig(options);
-  return rig;
-}
+const setup = rigPerTest();
 
 const admin = actor('admin');
 const site = (n: number): string => `3c1f9a52-8e4b-4d6a-b0c2-1a2b3c4d5e${String(n).padStart(2, '0')}`;

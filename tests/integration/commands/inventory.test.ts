@@ -1,17 +1,8 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { TENANT_IDS } from '../../support/fakes/sophos.js';
-import { buttons, documentText, startRig, text, type Rig, type RigOptions } from './support.js';
+import { buttons, documentText, rigPerTest, text } from './support.js';
 
-let rig: Rig | undefined;
-afterEach(async () => {
-  await rig?.close();
-  rig = undefined;
-});
-
-async function setup(options: RigOptions = {}): Promise<Rig> {
-  rig = await startRig(options);
-  return rig;
-}
+const setup = rigPerTest();
 
 function itemLines(out: string): string[] {
   // Endpoint lines start with the health mark; the summary line (`🔴 bad 1 · … · 🟢 good 3`) does too.

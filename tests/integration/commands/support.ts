@@ -3,6 +3,7 @@
  * the real clients pointed at them, a real in-memory Store and audit log, the real Fluent catalogue, and helpers
  * that run a command or press one of its buttons the way a platform does (payload through JSON, role re-read).
  */
+import { afterEach } from 'vitest';
 import { createOnDemandCommands, type OnDemandCommands, type OnDemandOptions } from '../../../src/app/on-demand.js';
 import type { Actor, Role } from '../../../src/core/access.js';
 import { createAuditLog } from '../../../src/core/audit.js';
@@ -165,6 +166,19 @@ export async function startRig(opts: RigOptions = {}): Promise<Rig> {
       await intelix.close();
       await store.close();
     },
+  };
+}
+
+/** A `setup(options)` for the tests of this file: one rig per test, closed after it. */
+export function rigPerTest(): (options?: RigOptions) => Promise<Rig> {
+  let rig: Rig | undefined;
+  afterEach(async () => {
+    await rig?.close();
+    rig = undefined;
+  });
+  return async (options = {}) => {
+    rig = await startRig(options);
+    return rig;
   };
 }
 

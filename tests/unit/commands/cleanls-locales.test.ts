@@ -6,7 +6,7 @@ import { LOCALES } from '../../../src/config/schema.js';
 import { localesDir } from '../../../src/lib/i18n.js';
 
 const root = join(import.meta.dirname, '../../../src');
-const files = ['commands/alerts.ts', 'commands/inventory.ts', 'commands/cleanls.ts', 'commands/tenants.ts', 'commands/view-action.ts', 'commands/format.ts', 'bot/telegram/features/cleanls-conversation.ts'];
+const files = ['commands/alerts.ts', 'commands/inventory.ts', 'commands/cleanls.ts', 'commands/tenants.ts', 'commands/listing.ts', 'commands/clean-levels.ts', 'commands/format.ts', 'bot/telegram/features/cleanls-conversation.ts'];
 const dynamic = [
   ...['critical', 'high', 'medium', 'low', 'info', 'other'].map((s) => `ondemand-severity-${s}`),
   ...['good', 'suspicious', 'bad', 'unknown'].map((h) => `inventory-health-${h}`),

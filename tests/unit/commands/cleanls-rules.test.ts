@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { deletableRisks } from '../../../src/commands/cleanls.js';
-import { CLEAN_LEVELS } from '../../../src/sources/sophos/intelix.js';
+import { CLEAN_LEVELS, cleanLevelRisks, deletableRisks, parseCleanLevel, trustedNeedsConfirmation } from '../../../src/commands/clean-levels.js';
 
 describe('/cleanls deletion rules', () => {
   it.each([
@@ -16,9 +15,26 @@ describe('/cleanls deletion rules', () => {
   });
 
   it.each(CLEAN_LEVELS)('%s never deletes UNCLASSIFIED or UNKNOWN', (level) => {
+    expect(cleanLevelRisks(level)).not.toContain('UNCLASSIFIED');
     for (const trusted of [false, true]) {
       expect(deletableRisks(level, trusted)).not.toContain('UNCLASSIFIED');
       expect(deletableRisks(level, trusted)).not.toContain('UNKNOWN');
     }
+  });
+
+  it('only ALL reaches trusted sites, which need their own confirmation', () => {
+    expect(CLEAN_LEVELS.filter(trustedNeedsConfirmation)).toEqual(['ALL']);
+  });
+
+  it.each([
+    ['high', 'HIGH'],
+    ['High-Medium', 'HIGH_MEDIUM'],
+    ['HIGH+MEDIUM', 'HIGH_MEDIUM'],
+    ['all', 'ALL'],
+    ['HIGHEST', undefined],
+    ['', undefined],
+    [undefined, undefined],
+  ] as const)('level word %j is %s', (word, level) => {
+    expect(parseCleanLevel(word)).toBe(level);
   });
 });

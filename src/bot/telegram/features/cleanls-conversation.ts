@@ -21,7 +21,8 @@ import { errorMessage, isAppError } from '../../../core/errors.js';
 import type { Logger } from '../../../core/logger.js';
 import type { Store } from '../../../core/ports.js';
 import type { Reply } from '../../../core/reply.js';
-import { CLEAN_LEVELS, type CleanLevel, type CleanlsService } from '../../../commands/cleanls.js';
+import { CLEAN_LEVELS, levelLabelKey, type CleanLevel } from '../../../commands/clean-levels.js';
+import type { CleanlsService } from '../../../commands/cleanls.js';
 
 export const CLEANLS_CONVERSATION_ID = 'cleanls';
 /** Callback data prefix of the conversation's own keyboards. */
@@ -138,7 +139,7 @@ export function registerCleanlsConversation<C extends Context>(bot: Composer<C>,
     const tenantLabel = picked ? picked.name : t('cleanls-all-tenants');
 
     const levelKeyboard = new InlineKeyboard();
-    for (const level of CLEAN_LEVELS) levelKeyboard.text(t(`cleanls-level-${level.toLowerCase().replace(/_/g, '-')}`), `${prefix}:${tag}:l:${level}`).row();
+    for (const level of CLEAN_LEVELS) levelKeyboard.text(t(levelLabelKey(level)), `${prefix}:${tag}:l:${level}`).row();
     levelKeyboard.text(t('cleanls-button-cancel'), `${prefix}:${tag}:x`);
     await tenantPress.editMessageText(`${t('cleanls-title')}\n${t('cleanls-pick-level', { tenant: clip(tenantLabel, 60) })}\n${t('cleanls-never')}`, {
       reply_markup: levelKeyboard,
