@@ -188,7 +188,10 @@ help-title = Commands
 help-role = Your role: { $role }
 ping-alive = Alive. Uptime: { $days } d { $hours } h { $minutes } min.
 ping-source-ok = OK
-ping-source-failing = failing since { $since } ({ $kind }, { $failures } failed polls)
+ping-source-failing = failing since { $since } ({ $kind }, { $failures ->
+    [one] { $failures } failed poll
+   *[other] { $failures } failed polls
+    })
 ping-source-unknown = not polled yet
 ping-no-sources = No sources are configured.
 debug-title = Diagnostics
@@ -448,3 +451,15 @@ sophos-debug-tenant-skipped = Sophos tenant { $name }: skipped ({ $reason })
 
 ## Delivery recovery
 delivery-recovered = ✅ Deliveries to { $destination } work again; the backlog is being sent in order.
+
+## Telegram review
+card-resent-note = ↻ Sent again after a network failure: this incident may repeat a message above.
+ping-kind-auth = credentials rejected, check the configuration
+ping-kind-rate-limited = rate limited by the source
+ping-kind-unavailable = source unreachable or erroring
+ping-kind-invalid-response = unexpected answer from the source
+ping-kind-not-found = not found at the source
+ping-kind-bad-request = request refused by the source
+ping-kind-config = configuration problem
+ping-kind-store = local state could not be read or written
+ping-kind-internal = internal error, see the log

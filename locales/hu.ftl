@@ -188,12 +188,12 @@ help-title = Parancsok
 help-role = A szereped: { $role }
 ping-alive = Működöm. Üzemidő: { $days } nap { $hours } óra { $minutes } perc.
 ping-source-ok = rendben
-ping-source-failing = hibás ekkor óta: { $since } ({ $kind }, sikertelen lekérdezések: { $failures })
+ping-source-failing = { $since } óta hibás ({ $kind }, sikertelen lekérdezések: { $failures })
 ping-source-unknown = még nem volt lekérdezve
 ping-no-sources = Nincs beállított forrás.
 debug-title = Diagnosztika
 debug-version = Verzió: { $version }, tároló: { $store }
-debug-uptime = Fut ekkor óta: { $since } ({ $days } nap { $hours } óra { $minutes } perc)
+debug-uptime = Fut { $since } óta ({ $days } nap { $hours } óra { $minutes } perc)
 debug-sources = Források
 debug-cursor = kurzor
 debug-last-success = utolsó siker
@@ -430,3 +430,15 @@ sophos-debug-tenant-skipped = { $name } Sophos-bérlő: kihagyva ({ $reason })
 
 ## Delivery recovery
 delivery-recovered = ✅ A kézbesítés ide: { $destination } ismét működik; a várakozó üzenetek sorrendben mennek ki.
+
+## Telegram review
+card-resent-note = ↻ Hálózati hiba után újraküldve: ez az incidens megismételhet egy fenti üzenetet.
+ping-kind-auth = a hitelesítő adatokat elutasította, ellenőrizd a beállításokat
+ping-kind-rate-limited = a forrás korlátozza a kérések gyakoriságát
+ping-kind-unavailable = a forrás nem érhető el vagy hibát ad
+ping-kind-invalid-response = váratlan válasz a forrástól
+ping-kind-not-found = nem található a forrásban
+ping-kind-bad-request = a forrás elutasította a kérést
+ping-kind-config = beállítási hiba
+ping-kind-store = a helyi állapot nem olvasható vagy nem írható
+ping-kind-internal = belső hiba, részletek a naplóban

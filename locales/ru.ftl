@@ -232,7 +232,7 @@ users-outcome-config-admin = Администраторов из файла ко
 card-button-details = 📄 Подробнее
 card-button-ack = ✅ Принять в работу
 card-button-refresh = 🔄 Обновить
-card-severity = Опасность
+card-severity = Уровень опасности
 card-key = Ключ
 card-source = Источник
 card-status = Статус
@@ -453,3 +453,15 @@ sophos-debug-tenant-skipped = Тенант Sophos { $name }: пропущен ({
 
 ## Delivery recovery
 delivery-recovered = ✅ Доставка в { $destination } снова работает; накопившиеся сообщения отправляются по порядку.
+
+## Telegram review
+card-resent-note = ↻ Отправлено повторно после сбоя сети: этот инцидент может дублировать сообщение выше.
+ping-kind-auth = учётные данные отклонены, проверьте настройки
+ping-kind-rate-limited = источник ограничил частоту запросов
+ping-kind-unavailable = источник недоступен или отвечает ошибкой
+ping-kind-invalid-response = неожиданный ответ источника
+ping-kind-not-found = не найдено в источнике
+ping-kind-bad-request = источник отклонил запрос
+ping-kind-config = ошибка в настройках
+ping-kind-store = не удалось прочитать или записать локальное состояние
+ping-kind-internal = внутренняя ошибка, подробности в журнале

@@ -36,6 +36,21 @@ export function forwarderName(id: string): string {
   return names[id] ?? id;
 }
 
+/** Display names of the built-in sources; anything else shows its id. */
+export function sourceName(id: string): string {
+  const names: Record<string, string> = { maxpatrol: 'MaxPatrol SIEM', elastic: 'Elastic Security', sophos: 'Sophos Central', illumio: 'Illumio' };
+  return names[id] ?? id;
+}
+
+/**
+ * An actor label (`Name (@handle) [telegram:123]`) as people read it on a card: the platform id only helps the
+ * audit log and makes the line wrap on a phone.
+ */
+export function displayActor(label: string): string {
+  const shown = label.replace(/\s*\[[a-z]+:-?\d+\]$/, '');
+  return cleanLine(shown || label);
+}
+
 export function formatTime(iso: string | undefined, timezone: string, format = 'yyyy-LL-dd HH:mm:ss ZZ'): string {
   if (!iso) return '';
   const parsed = DateTime.fromISO(iso, { setZone: true });
@@ -73,7 +88,7 @@ function forwardLines(incident: Incident, opts: CardOptions): Line[] {
         const ref = truncateUnits(cleanLine(state.ref), 120);
         const refSpan: Span = state.link && isWebUrl(state.link) ? { link: ref, url: state.link } : { code: ref };
         const key = state.dryRun ? 'card-forward-dry-run' : 'card-forward-done';
-        lines.push([`${t(key, { target, by: truncateUnits(cleanLine(state.by), 120) })} `, refSpan]);
+        lines.push([`${t(key, { target, by: truncateUnits(displayActor(state.by), 120) })} `, refSpan]);
         break;
       }
       case 'failed':
@@ -97,7 +112,7 @@ export function buildCard(incident: Incident, opts: CardOptions): CardContent {
     [`${t('card-severity')}: ${t(`severity-${incident.severity}`)} · ${t('card-key')}: `, { code: truncateUnits(cleanLine(incident.key), 100) }],
   ];
   const status = statusText(incident, t);
-  head.push([`${t('card-source')}: `, truncateUnits(cleanLine(incident.source), 60), ...(status ? [` · ${t('card-status')}: `, truncateUnits(status, 100)] : [])]);
+  head.push([`${t('card-source')}: `, truncateUnits(cleanLine(sourceName(incident.source)), 60), ...(status ? [` · ${t('card-status')}: `, truncateUnits(status, 100)] : [])]);
   head.push([`${t('card-time')}: ${formatTime(incident.createdAt, timezone)}`]);
 
   const body: Line[] = [];
@@ -110,7 +125,7 @@ export function buildCard(incident: Incident, opts: CardOptions): CardContent {
     body.push(labelled(t, fact.label, fact.valueKey ? t(fact.valueKey) : fact.value, 300));
   }
   if (incident.ack) {
-    body.push([t('card-ack', { by: truncateUnits(cleanLine(incident.ack.by), 120), at: formatTime(incident.ack.at, timezone) })]);
+    body.push([t('card-ack', { by: truncateUnits(displayActor(incident.ack.by), 120), at: formatTime(incident.ack.at, timezone) })]);
   }
   body.push(...forwardLines(incident, opts));
   if (incident.link && isWebUrl(incident.link)) body.push(['🔗 ', { link: t('card-link'), url: incident.link }]);
@@ -127,7 +142,7 @@ export function buildDetails(incident: Incident, opts: CardOptions): Line[] {
   lines.push([`${severityMark(incident.severity)} `, { b: cleanLine(incident.title) }]);
   lines.push([`${t('card-severity')}: ${t(`severity-${incident.severity}`)} · ${t('card-key')}: `, { code: cleanLine(incident.key) }]);
   const status = statusText(incident, t);
-  lines.push([`${t('card-source')}: `, cleanLine(incident.source), ` (${cleanLine(incident.sourceId)})`, ...(status ? [` · ${t('card-status')}: `, status] : [])]);
+  lines.push([`${t('card-source')}: `, cleanLine(sourceName(incident.source)), ` (${cleanLine(incident.sourceId)})`, ...(status ? [` · ${t('card-status')}: `, status] : [])]);
   lines.push([`${t('card-time')}: ${formatTime(incident.createdAt, timezone)}`]);
   if (incident.updatedAt) lines.push([`${t('card-updated')}: ${formatTime(incident.updatedAt, timezone)}`]);
   if ((incident.count ?? 1) > 1) lines.push([t('card-count', { count: incident.count ?? 1 })]);

@@ -17,6 +17,11 @@ export function cleanText(text: string): string {
   return text.replace(/\r\n?/g, '\n').replace(LONE_SURROGATE, '\ufffd').replace(CONTROL, '').replace(INVISIBLE, '');
 }
 
+/** Any text with each lone surrogate replaced, so it can be encoded as UTF-8 (a cut made elsewhere may leave one). */
+export function wellFormed(text: string): string {
+  return text.replace(LONE_SURROGATE, '\ufffd');
+}
+
 /** Untrusted single-line text (names, titles): like `cleanText`, with line breaks and tabs as spaces. */
 export function cleanLine(text: string): string {
   return cleanText(text).replace(/[\n\t\u2028\u2029]+/g, ' ').replace(/ {2,}/g, ' ').trim();

@@ -20,7 +20,11 @@ export interface DebugDeps {
   readonly platform: string;
 }
 
-const clip = (text: string, max: number): string => (text.length > max ? `${text.slice(0, max - 1)}…` : text);
+/** Cuts by code point: half an emoji would make Telegram refuse the whole reply. */
+const clip = (text: string, max: number): string => {
+  const points = [...text];
+  return points.length > max ? `${points.slice(0, max - 1).join('')}…` : text;
+};
 
 export function createDebugCommand(deps: DebugDeps): CommandModule {
   return {

@@ -1,5 +1,6 @@
 /** `/ping`: alive, uptime and the health of each source; the configured sticker or animation when set. */
 import type { Clock } from '../core/clock.js';
+import type { ErrorKind } from '../core/errors.js';
 import type { CommandModule, Diagnostics, SourceHealth } from '../core/ports.js';
 import type { Line } from '../core/reply.js';
 
@@ -14,6 +15,15 @@ export interface PingDeps {
 
 type T = (key: string, vars?: Readonly<Record<string, string | number>>) => string;
 
+/** Error kinds with a phrase of their own; anything else is shown as it is. */
+export const KNOWN_KINDS: ReadonlySet<string> = new Set(['auth', 'rate-limited', 'unavailable', 'invalid-response', 'not-found', 'bad-request', 'config', 'store', 'internal'] satisfies ErrorKind[]);
+
+/** What a failure kind means to the person reading /ping ("auth" alone says little, least of all in Russian). */
+export function kindText(kind: string | undefined, t: T): string {
+  if (kind === undefined) return '?';
+  return KNOWN_KINDS.has(kind) ? t(`ping-kind-${kind}`) : kind;
+}
+
 export function uptimeParts(startedAt: Date, now: Date): { days: number; hours: number; minutes: number } {
   const totalMinutes = Math.max(0, Math.floor((now.getTime() - startedAt.getTime()) / 60_000));
   return { days: Math.floor(totalMinutes / 1440), hours: Math.floor((totalMinutes % 1440) / 60), minutes: totalMinutes % 60 };
@@ -27,7 +37,7 @@ export function healthLine(h: SourceHealth, t: T, formatTime: (iso: string) => s
       return [
         `❌ `,
         { b: h.source },
-        `: ${t('ping-source-failing', { since: h.since ? formatTime(h.since) : '?', kind: h.lastErrorKind ?? '?', failures: h.consecutiveFailures })}`,
+        `: ${t('ping-source-failing', { since: h.since ? formatTime(h.since) : '?', kind: kindText(h.lastErrorKind, t), failures: h.consecutiveFailures })}`,
       ];
     case 'unknown':
       return [`❔ `, { b: h.source }, `: ${t('ping-source-unknown')}`];

@@ -107,7 +107,7 @@ export function createUsersCommand(deps: UsersDeps): { command: CommandModule; a
     const buttons: Button[][] = [];
     const manageable = slice.filter((e) => !e.configAdmin);
     for (let i = 0; i < manageable.length; i += 2) {
-      buttons.push(manageable.slice(i, i + 2).map((e) => button(`⚙ ${e.name.slice(0, 24)}`, { v: 'show', kind: e.kind, id: e.id })));
+      buttons.push(manageable.slice(i, i + 2).map((e) => button(`⚙ ${[...e.name].slice(0, 24).join('')}`, { v: 'show', kind: e.kind, id: e.id })));
     }
     const nav: Button[] = [];
     if (current > 0) nav.push(button('◀', { v: 'list', page: current - 1 }));

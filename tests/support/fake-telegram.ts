@@ -24,6 +24,8 @@ export interface FloodLimits {
   readonly global?: FloodRule;
 }
 
+export type Outage = '500' | 'reset';
+
 export type ChatFailure = 'blocked' | 'kicked' | 'not-found' | { readonly migrateTo: string };
 
 export interface ApiCall {
@@ -177,7 +179,9 @@ export class FakeTelegram {
   readonly floodHits = new Map<string, number>();
   private readonly messages = new Map<string, StoredMessage[]>();
   private readonly failures = new Map<string, ChatFailure>();
-  private readonly nextFailures: { method: string; error: ApiErrorBody }[] = [];
+  private readonly nextFailures: { method: string; error: ApiErrorBody; chatId?: string }[] = [];
+  private readonly stalls: { method: string; ms: number; chatId?: string }[] = [];
+  private outageMode: Outage | undefined;
   private readonly windows = new Map<string, number[]>();
   private readonly waiters = new Set<() => void>();
   private readonly maxPollMs: number;
@@ -230,9 +234,29 @@ export class FakeTelegram {
     else this.failures.set(String(chatId), failure);
   }
 
-  /** The next call of `method` fails with this error (then behaves normally). */
-  failNext(method: string, errorCode: number, description: string, parameters?: ApiErrorBody['parameters']): void {
-    this.nextFailures.push({ method, error: { ok: false, error_code: errorCode, description, ...(parameters ? { parameters } : {}) } });
+  /** The next call of `method` (to `chatId` when given) fails with this error (then behaves normally). */
+  failNext(method: string, errorCode: number, description: string, parameters?: ApiErrorBody['parameters'], chatId?: string | number): void {
+    this.nextFailures.push({
+      method,
+      error: { ok: false, error_code: errorCode, description, ...(parameters ? { parameters } : {}) },
+      ...(chatId !== undefined ? { chatId: String(chatId) } : {}),
+    });
+  }
+
+  /**
+   * Telegram unreachable for every method, getUpdates included: `500` answers Internal Server Error, `reset`
+   * destroys the connection before answering. `undefined` ends the outage.
+   */
+  outage(mode: Outage | undefined): void {
+    this.outageMode = mode;
+  }
+
+  /**
+   * The next successful call of `method` (to `chatId` when given) is carried out — a message is stored — but its
+   * answer is held back for `ms`: what a client sees as a timeout after the server accepted the request.
+   */
+  stallNext(method: string, ms: number, chatId?: string | number): void {
+    this.stalls.push({ method, ms, ...(chatId !== undefined ? { chatId: String(chatId) } : {}) });
   }
 
   pushUpdate(update: Omit<Update, 'update_id'>): number {
@@ -399,10 +423,24 @@ export class FakeTelegram {
       payload = JSON.parse(body.toString('utf8')) as Record<string, unknown>;
     }
     const at = Date.now();
+    if (this.outageMode !== undefined) {
+      this.calls.push({ method, payload, at, ok: false, errorCode: this.outageMode === '500' ? 500 : 0, description: `outage ${this.outageMode}` });
+      if (this.outageMode === 'reset') {
+        req.socket.destroy();
+        return;
+      }
+      return reply(500, { ok: false, error_code: 500, description: 'Internal Server Error' });
+    }
     try {
       await this.beforeCall?.(method, payload);
       const result = await this.handle(method, payload, files, res);
       this.calls.push({ method, payload, at, ok: true });
+      const chatOf = payload.chat_id === undefined ? undefined : String(payload.chat_id as string | number);
+      const stall = this.stalls.findIndex((s) => s.method === method && (s.chatId === undefined || s.chatId === chatOf));
+      if (stall >= 0) {
+        const [held] = this.stalls.splice(stall, 1);
+        await new Promise((resolve) => setTimeout(resolve, held?.ms ?? 0));
+      }
       reply(200, { ok: true, result });
     } catch (error) {
       if (!(error instanceof ApiError)) throw error;
@@ -412,7 +450,7 @@ export class FakeTelegram {
   }
 
   private checkFailures(method: string, chatId: string | undefined): void {
-    const index = this.nextFailures.findIndex((f) => f.method === method);
+    const index = this.nextFailures.findIndex((f) => f.method === method && (f.chatId === undefined || f.chatId === chatId));
     if (index >= 0) {
       const [f] = this.nextFailures.splice(index, 1);
       if (f) throw new ApiError(f.error);
@@ -461,6 +499,7 @@ export class FakeTelegram {
     for (const row of m.inline_keyboard ?? []) {
       for (const button of row) {
         if (!button.text) throw bad('text buttons are unallowed in the inline keyboard');
+        if (LONE_SURROGATE.test(button.text)) throw bad('strings must be encoded in UTF-8');
         if ('callback_data' in button) {
           const bytes = Buffer.byteLength(button.callback_data ?? '');
           if (bytes < 1 || bytes > 64) throw bad('BUTTON_DATA_INVALID');

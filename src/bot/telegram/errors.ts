@@ -33,6 +33,20 @@ export function isMessageGone(error: unknown): boolean {
   );
 }
 
+/** Network failures where the request certainly never reached Telegram (nothing can have been delivered). */
+const NOT_SENT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'ERR_INVALID_URL']);
+
+/**
+ * A failed send whose message may nevertheless have been delivered: a timeout or a connection lost after the
+ * request went out. Resending it may show the message twice.
+ */
+export function isAmbiguousFailure(error: unknown): boolean {
+  if (!(error instanceof HttpError)) return false;
+  const inner: unknown = error.error;
+  const code = typeof inner === 'object' && inner !== null && 'code' in inner ? String((inner as { code: unknown }).code) : undefined;
+  return code === undefined || !NOT_SENT_CODES.has(code);
+}
+
 export function isQueryTooOld(error: unknown): boolean {
   return error instanceof GrammyError && error.error_code === 400 && /query is too old|query id is invalid/.test(description(error));
 }

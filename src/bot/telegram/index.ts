@@ -120,6 +120,12 @@ const optionsSchema = z
     restartDelayMs: z.number().int().min(0).optional(),
     /** Skip getMe (tests). */
     botInfo: z.custom<UserFromGetMe>((v) => typeof v === 'object' && v !== null && 'username' in v).optional(),
+    /**
+     * Longest a Bot API call may take before it counts as failed (grammY's default is 500 s, so one stalled
+     * connection would hold a chat's deliveries or the command loop for minutes). Long polls get their own
+     * timeout on top.
+     */
+    requestTimeoutSeconds: z.number().positive().max(600).optional(),
     /** Retries of interactive calls by auto-retry. */
     interactiveRetries: z.number().int().min(0).max(10).optional(),
   })
@@ -177,8 +183,9 @@ export function createTelegramBot(config: Config, deps: TelegramDeps): TelegramP
   const settings = deps.store.collection('telegram', z.string());
 
   // ---------------------------------------------------------------- bot and APIs
+  const requestTimeoutSeconds = options.requestTimeoutSeconds ?? 30;
   const bot = new Bot<BotContext>(tg.token, {
-    client: { apiRoot: tg.apiRoot },
+    client: { apiRoot: tg.apiRoot, timeoutSeconds: (options.pollTimeoutSeconds ?? 30) + requestTimeoutSeconds },
     ...(options.botInfo ? { botInfo: options.botInfo } : {}),
   });
   // Interactive calls (replies, prompts, edits after a press): paced per chat and retried on 429 in place.
@@ -197,9 +204,13 @@ export function createTelegramBot(config: Config, deps: TelegramDeps): TelegramP
       out: { maxConcurrent: 1, minTime: spaced(1000 / rateLimits.privatePerSecond) },
     }),
   );
-  bot.api.config.use(autoRetry({ maxRetryAttempts: options.interactiveRetries ?? 3, maxDelaySeconds: 60, rethrowHttpErrors: true }));
+  // getUpdates is left to grammY's own polling loop: auto-retry's 5xx backoff (3 + 6 + 12 s) would keep commands
+  // unanswered for half a minute after Telegram is back.
+  const retried = autoRetry({ maxRetryAttempts: options.interactiveRetries ?? 3, maxDelaySeconds: 60, rethrowHttpErrors: true });
+  bot.api.config.use((prev, method, payload, signal) => (method === 'getUpdates' ? prev(method, payload, signal) : retried(prev, method, payload, signal)));
   // Outbox deliveries: no throttler, no auto-retry — the outbox paces them and must see every 429.
-  const deliveryApi = new Api(tg.token, { apiRoot: tg.apiRoot });
+  // A timeout here may follow a send Telegram accepted: the notifier marks the resend as a possible repeat.
+  const deliveryApi = new Api(tg.token, { apiRoot: tg.apiRoot, timeoutSeconds: requestTimeoutSeconds });
 
   const effects = createApprovalEffects({
     api: bot.api,
@@ -423,6 +434,7 @@ export function createTelegramBot(config: Config, deps: TelegramDeps): TelegramP
     digestThreshold: tg.digestThreshold,
     digestMax: tg.digestMax,
     logger,
+    audit: deps.audit,
   });
 
   const resolver: DestinationResolver = {

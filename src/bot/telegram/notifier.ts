@@ -7,13 +7,14 @@ import type { Api } from 'grammy';
 import type { Incident } from '../../core/incident.js';
 import type { Logger } from '../../core/logger.js';
 import type { Directory } from '../../core/directory.js';
-import type { ChatNotifier, DeliveryLimits, IncidentService } from '../../core/ports.js';
+import { refOf } from '../../core/incident.js';
+import type { AuditLog, ChatNotifier, DeliveryLimits, IncidentService } from '../../core/ports.js';
 import type { Translate } from '../card.js';
 import type { ButtonStore } from './callback-data.js';
 import { PLATFORM } from './context.js';
-import { telegramErrorMeta, toDeliveryError } from './errors.js';
+import { isAmbiguousFailure, telegramErrorMeta, toDeliveryError } from './errors.js';
 import { createCardKeyboard } from './keyboards/card.js';
-import { renderCard, renderDigest, renderNotice } from './render.js';
+import { renderCard, renderDigest, renderNotice, withNote } from './render.js';
 import { editRendered, sendRendered } from './send.js';
 
 export interface RateLimits {
@@ -34,7 +35,12 @@ export interface NotifierDeps {
   readonly digestThreshold: number;
   readonly digestMax: number;
   readonly logger: Logger;
+  /** Records resends after an ambiguous failure (a timeout after Telegram may have accepted the card). */
+  readonly audit?: AuditLog;
 }
+
+/** Cards whose last post may have reached the chat although it failed; kept small, in memory. */
+const MAX_UNCERTAIN = 1000;
 
 export function isGroupId(chatId: string): boolean {
   return chatId.startsWith('-');
@@ -48,10 +54,16 @@ export function createTelegramNotifier(deps: NotifierDeps): ChatNotifier {
     return chat?.locale ?? deps.defaultLocale;
   }
 
-  async function cardParts(chatId: string, incident: Incident) {
+  // A post that timed out may have been delivered: the next attempt says it may repeat an earlier message.
+  const uncertain = new Set<string>();
+  const postKey = (chatId: string, incident: Incident): string => `${chatId}|${refOf(incident)}`;
+
+  async function cardParts(chatId: string, incident: Incident, resent = false) {
     const locale = await localeOf(chatId);
     const t: Translate = (key, vars) => deps.translate(locale, key, vars);
-    const rendered = renderCard(incident, { t, timezone: deps.timezone });
+    const rendered = resent
+      ? withNote((limit) => renderCard(incident, { t, timezone: deps.timezone }, limit), t('card-resent-note'))
+      : renderCard(incident, { t, timezone: deps.timezone });
     const markup = await createCardKeyboard(incident, chatId, deps.incidents.cardActions(incident), t, deps.buttons);
     return { rendered, markup, t };
   }
@@ -79,8 +91,27 @@ export function createTelegramNotifier(deps: NotifierDeps): ChatNotifier {
     limits,
     post: (chatId, incident) =>
       guarded('post', chatId, async () => {
-        const { rendered, markup } = await cardParts(chatId, incident);
-        return String(await sendRendered(api, chatId, rendered, markup));
+        const key = postKey(chatId, incident);
+        const resent = uncertain.has(key);
+        const { rendered, markup } = await cardParts(chatId, incident, resent);
+        let messageId: number;
+        try {
+          messageId = await sendRendered(api, chatId, rendered, markup);
+        } catch (error) {
+          if (isAmbiguousFailure(error)) {
+            if (uncertain.size >= MAX_UNCERTAIN) uncertain.clear();
+            uncertain.add(key);
+          }
+          throw error;
+        }
+        if (resent) {
+          uncertain.delete(key);
+          deps.logger.warn('card resent after an ambiguous failure; the chat may show it twice', { chatId, key: incident.key });
+          await deps.audit
+            ?.record({ actor: 'system', action: 'delivery.resent', target: `chat:${PLATFORM}:${chatId}`, outcome: 'ok', details: `${incident.key}: resent after a timeout; may be shown twice` })
+            .catch(() => undefined);
+        }
+        return String(messageId);
       }),
     edit: (chatId, messageRef, incident) =>
       guarded('edit', chatId, async () => {

@@ -6,7 +6,7 @@
 import type { Incident } from '../../core/incident.js';
 import { lineText, type Line, type Span } from '../../core/reply.js';
 import { buildCard, buildDetails, digestLine, isWebUrl, type CardOptions, type Translate } from '../card.js';
-import { splitUnits, truncateUnits } from '../text.js';
+import { splitUnits, truncateUnits, wellFormed } from '../text.js';
 
 export const TEXT_LIMIT = 4096;
 export const CAPTION_LIMIT = 1024;
@@ -51,8 +51,9 @@ export function lineLength(line: Line): number {
 }
 
 function join(lines: readonly Line[]): Rendered {
-  const html = lines.map(lineHtml).join('\n');
-  const plain = lines.map(linePlain).join('\n');
+  // Telegram refuses a whole message over one lone surrogate, which a careless cut upstream can leave behind.
+  const html = wellFormed(lines.map(lineHtml).join('\n'));
+  const plain = wellFormed(lines.map(linePlain).join('\n'));
   return { html, text: truncateUnits(plain, TEXT_LIMIT) };
 }
 
@@ -129,6 +130,13 @@ export function renderCard(incident: Incident, opts: CardOptions, limit = TEXT_L
     add([{ i: t('card-more-in-details') }]);
   }
   return join(lines);
+}
+
+/** A rendered message with an italic note appended; `render` gets the room left for the message itself. */
+export function withNote(render: (limit: number) => Rendered, note: string, limit = TEXT_LIMIT): Rendered {
+  const noteLine: Line = [{ i: truncateUnits(note, 500) }];
+  const base = render(limit - lineLength(noteLine) - 1);
+  return { html: `${base.html}\n${lineHtml(noteLine)}`, text: truncateUnits(`${base.text}\n${linePlain(noteLine)}`, limit) };
 }
 
 /** Full details; the caller sends them as a few messages or, when longer, as a document. */

@@ -8,7 +8,7 @@ import type { Requirement } from '../../core/access.js';
 import type { Logger } from '../../core/logger.js';
 import type { Reply } from '../../core/reply.js';
 import { isWebUrl } from '../card.js';
-import { truncateUnits } from '../text.js';
+import { cleanLine, truncateUnits } from '../text.js';
 import type { ButtonStore } from './callback-data.js';
 import { isMessageGone, isNotModified, isParseError, telegramErrorMeta } from './errors.js';
 import { CAPTION_LIMIT, renderLines, type Rendered } from './render.js';
@@ -96,7 +96,7 @@ export function createReplySender(deps: ReplySenderDeps): ReplySender {
     for (const row of reply.buttons) {
       const out: InlineKeyboardButton[] = [];
       for (const button of row) {
-        const text = truncateUnits(button.text, 64) || '·';
+        const text = truncateUnits(cleanLine(button.text), 64) || '·';
         if ('url' in button) {
           if (isWebUrl(button.url)) out.push({ text, url: button.url });
           continue;

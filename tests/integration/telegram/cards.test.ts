@@ -93,7 +93,7 @@ describe('incident cards', () => {
     expect(card.parseMode).toBe('HTML');
     expect(card.visible).toContain('🔴 Подбор пароля');
     expect(card.visible).toContain('Severity: High · Key: INC-1528');
-    expect(card.visible).toContain('Source: maxpatrol · Status: New');
+    expect(card.visible).toContain('Source: MaxPatrol SIEM · Status: New');
     expect(card.visible).toContain('Time: 2026-11-23 09:41:03 +03:00');
     expect(card.visible).toContain('Occurrences: 3');
     expect(card.visible).toContain('Hosts: dc01.corp.local');

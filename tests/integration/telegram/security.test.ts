@@ -107,11 +107,11 @@ describe('untrusted text', () => {
     await greetAdmins(h);
     const { fake, admin } = h;
     const evil = '</b><a href="tg://x">x</a> & <script>';
-    const user = fake.user(112233445, evil, { last_name: 'Ad\u202Emin\u200B\r\nX', username: 'evil_user' });
+    const user = fake.user(112233445, evil, { last_name: 'Ad\u202Emin\u200B\r\nX\u0000Y', username: 'evil_user' });
     const prompt = await requestFrom(h, user);
     expect(prompt.parseMode).toBe('HTML');
-    expect(prompt.visible).toContain(`${evil} Admin X`);
-    expect(prompt.visible).not.toMatch(/[\u202e\u200b\r]/);
+    expect(prompt.visible).toContain(`${evil} Admin XY`);
+    for (const hidden of ['\u202e', '\u200b', '\r', '\u0000']) expect(prompt.visible).not.toContain(hidden);
 
     const group = fake.group(-1009999999999, '_*[');
     fake.myChatMember(admin, group, 'left', 'member');
@@ -124,6 +124,31 @@ describe('untrusted text', () => {
     expect(card.visible).toContain('<i>not italic</i> &amp; "quoted"');
     expect(card.visible).toContain('<b>host</b>');
     expect(fake.calls.filter((c) => !c.ok && c.method === 'sendMessage')).toHaveLength(0);
+  });
+});
+
+describe('emoji at every cut', () => {
+  it('a name cut for a /users button and a title cut on /debug still reach the chat', async () => {
+    h = await startHarness();
+    await greetAdmins(h);
+    const { fake, admin } = h;
+    const emojiName = `${'Z'.repeat(23)}😀😀 Smith`; // a UTF-16 cut at 24 would split the first emoji
+    await requestFrom(h, fake.user(556677889, emojiName));
+    fake.message(admin, fake.privateChat(admin), '/users');
+    const list = await fake.waitFor(() => fake.messagesIn(admin.id).find((m) => m.visible.includes('Users and chats')), 5000, '/users list');
+    const labels = (list.replyMarkup?.inline_keyboard ?? []).flat().map((b) => b.text);
+    expect(labels).toContain(`⚙ ${'Z'.repeat(23)}😀`);
+
+    const title = `${'G'.repeat(58)}😀😀😀`;
+    const group = fake.group(-1007777777777, title);
+    fake.myChatMember(admin, group, 'left', 'member');
+    const prompt = await fake.waitFor(() => fake.messagesIn(admin.id).find((m) => m.visible.includes('-1007777777777')));
+    fake.press(admin, admin.id, prompt.messageId, '✅ Approve');
+    await fake.waitFor(() => fake.messagesIn(group.id).find((m) => m.visible.includes('approved this chat')));
+    fake.message(admin, fake.privateChat(admin), '/debug');
+    const debug = await fake.waitFor(() => fake.messagesIn(admin.id).find((m) => m.visible.includes('(-1007777777777)')), 5000, '/debug reply');
+    expect(debug.visible).toContain(`${'G'.repeat(58)}😀…`);
+    expect(fake.calls.filter((c) => !c.ok)).toEqual([]);
   });
 });
 
@@ -166,13 +191,22 @@ describe('expiry and restarts', () => {
     await greetAdmins(h);
     const patient = fake.user(246802468, 'Patient');
     const prompt = await requestFrom(h, patient);
+    const late = fake.user(246802469, 'Late');
+    const latePrompt = await requestFrom(h, late);
     await h.inject(draft('r1', { title: 'Before the restart' }));
     await fake.waitFor(() => fake.messagesIn(h.admin.id).find((m) => m.visible.includes('Before the restart')));
     await h.stop();
 
-    h = await startHarness({ fake, storeUrl, source: h.source });
+    const clock = offsetClock();
+    h = await startHarness({ fake, storeUrl, source: h.source, clock });
     const q = fake.press(h.admin, h.admin.id, prompt.messageId, '✅ Approve');
     expect((await fake.waitFor(() => fake.answerOf(q))).text).toBe('Done: approved.');
+    // The other request outlived its time while nobody looked: a press now is refused clearly and changes nothing.
+    clock.advance(3601_000);
+    const q2 = fake.press(h.admin, h.admin.id, latePrompt.messageId, '✅ Approve');
+    expect(await fake.waitFor(() => fake.answerOf(q2))).toEqual({ text: 'This request has expired. The requester can send /start again.', show_alert: true });
+    expect(await userStatus(h, late.id)).toBe('none');
+    await fake.waitFor(() => fake.messagesIn(late.id).find((m) => m.visible.includes('expired without a decision')), 5000, 'requester told');
     await fake.waitFor(() => fake.messagesIn(patient.id).find((m) => m.visible.includes('approved your access')));
     await h.inject(draft('r2', { title: 'After the restart' }));
     await fake.waitFor(() => fake.messagesIn(patient.id).find((m) => m.visible.includes('After the restart')));

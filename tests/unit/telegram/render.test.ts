@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { emptyAssets, type Incident } from '../../../src/core/incident.js';
+import { displayActor, sourceName } from '../../../src/bot/card.js';
 import { escapeHtml, renderCard, renderDigest, renderLines, TEXT_LIMIT } from '../../../src/bot/telegram/render.js';
 import { isWellFormed } from '../../../src/bot/text.js';
 import { parseTelegramHtml } from '../../support/fake-telegram.js';
@@ -91,7 +92,7 @@ describe('HTML rendering', () => {
     expect(visible).toContain('card-time: 2024-11-28 09:41:03 +03:00');
     expect(visible).toContain('card-status: mp-status-new');
     expect(visible).toContain('card-count(4)');
-    expect(visible).toContain('card-ack(Иван (@soc_duty) [telegram:1],2024-11-28 10:00:00 +03:00)');
+    expect(visible).toContain('card-ack(Иван (@soc_duty),2024-11-28 10:00:00 +03:00)');
     expect(card.html).toContain('card-forward-done(SOAR,Admin) <a href="https://soar/2101">2101</a>');
     expect(visible).toContain('card-forward-failed(IDMEFv2,503 <Service Unavailable>)');
     expect(visible).toContain('card-forward-dry-run(other,Admin) x');
@@ -107,5 +108,14 @@ describe('HTML rendering', () => {
     for (const i of many) expect(visible).toContain(i.key);
     expect(visible).toContain('‼️ INC-1000 severity-critical — Очень');
     expect(visible).toContain('🟡 INC-1001 severity-low — Очень');
+  });
+
+  it('names people and sources the way a reader expects', () => {
+    expect(displayActor('Иван (@soc_duty) [telegram:1]')).toBe('Иван (@soc_duty)');
+    expect(displayActor('Team chat [telegram:-1001234567890]')).toBe('Team chat');
+    expect(displayActor('system')).toBe('system');
+    expect(displayActor('[telegram:1]')).toBe('[telegram:1]');
+    expect(sourceName('maxpatrol')).toBe('MaxPatrol SIEM');
+    expect(sourceName('custom')).toBe('custom');
   });
 });

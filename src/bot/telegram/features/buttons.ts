@@ -10,7 +10,7 @@ import { isAppError } from '../../../core/errors.js';
 import { refOf, type Incident } from '../../../core/incident.js';
 import type { ActionContext, ActionHandler, ActionResult, CardAction } from '../../../core/ports.js';
 import type { JsonValue } from '../../../core/reply.js';
-import { formatTime, type Translate } from '../../card.js';
+import { displayActor, formatTime, type Translate } from '../../card.js';
 import { truncateUnits } from '../../text.js';
 import type { ButtonRecord } from '../callback-data.js';
 import type { BotContext } from '../context.js';
@@ -178,7 +178,7 @@ export function buttonsFeature(rt: Runtime): Composer<BotContext> {
     const action = rt.incidents.cardActions(incident).find((a) => a.id === id);
     if (!action) {
       if (id === 'ack' && incident.ack) {
-        await press.answer(press.t('card-already-acked', { by: incident.ack.by, at: formatTime(incident.ack.at, rt.timezone) }), true);
+        await press.answer(press.t('card-already-acked', { by: displayActor(incident.ack.by), at: formatTime(incident.ack.at, rt.timezone) }), true);
       } else {
         await press.answer(press.t('button-stale'), true);
       }
