@@ -9,6 +9,7 @@ import { AppError, isAppError } from '../../core/errors.js';
 import type { Incident } from '../../core/incident.js';
 import type { AdapterDeps, Forwarder, ForwardResult } from '../../core/ports.js';
 import type { HttpClient } from '../../lib/http.js';
+import { createKeyedMutex } from '../../lib/keyed-mutex.js';
 import { redactValue } from '../../lib/redact.js';
 import { createSoarClient, isTransient } from './client.js';
 import type { SoarConfig } from './config.js';
@@ -132,25 +133,11 @@ export function createSoarForwarder(config: SoarConfig, deps: SoarDeps): SoarFor
   const client = createSoarClient(config, { logger, clock: deps.clock, ...(deps.http ? { http: deps.http } : {}) });
   const columns = columnMap(config);
   const table = encodeURIComponent(config.dataTable);
-  const chains = new Map<string, Promise<unknown>>();
   let orgPromise: Promise<number> | undefined;
   let typesPromise: Promise<readonly Handle[]> | undefined;
 
   /** One operation per incident key at a time in this process: a double press waits and then finds the record. */
-  async function serialise<T>(key: string, fn: () => Promise<T>): Promise<T> {
-    const previous = chains.get(key) ?? Promise.resolve();
-    const run = previous.then(fn, fn);
-    const tail = run.then(
-      () => undefined,
-      () => undefined,
-    );
-    chains.set(key, tail);
-    try {
-      return await run;
-    } finally {
-      if (chains.get(key) === tail) chains.delete(key);
-    }
-  }
+  const perKey = createKeyedMutex();
 
   // ---------------------------------------------------------------- resolution (once per process)
 
@@ -416,7 +403,7 @@ export function createSoarForwarder(config: SoarConfig, deps: SoarDeps): SoarFor
 
     forward(incident: Incident, actor: Actor, signal: AbortSignal): Promise<ForwardResult> {
       const key = dedupeKey(incident);
-      return serialise(key, async () => {
+      return perKey.run(key, async () => {
         const rows = buildRows(incident.subEvents, columns);
         if (config.dryRun) {
           const types = config.incidentTypes.map((t): Handle => t);
@@ -450,7 +437,7 @@ export function createSoarForwarder(config: SoarConfig, deps: SoarDeps): SoarFor
 
     update(incident: Incident, previous: Incident, signal: AbortSignal): Promise<void> {
       const key = dedupeKey(incident);
-      return serialise(key, async () => {
+      return perKey.run(key, async () => {
         const rows = buildRows(incident.subEvents, columns);
         if (config.dryRun) {
           const knownEvents = new Set(previous.subEvents.map((e) => e.id));
