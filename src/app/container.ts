@@ -6,7 +6,7 @@ import { createAuditLog } from '../core/audit.js';
 import { systemClock, type Clock } from '../core/clock.js';
 import { createDeliveryWorker, type DeliveryWorker } from '../core/delivery-worker.js';
 import { createHealthTracker, type HealthTracker } from '../core/health.js';
-import { createIncidentService } from '../core/incident-service.js';
+import { createIncidentService, pendingSyncRecord } from '../core/incident-service.js';
 import type { Logger } from '../core/logger.js';
 import { createOutbox, type Outbox } from '../core/outbox.js';
 import { createPipeline, type Pipeline } from '../core/pipeline.js';
@@ -127,6 +127,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     clock,
     logger: logger.child({ component: 'incidents' }),
     redact: redactText,
+    pendingSyncs: store.collection('forward-syncs', pendingSyncRecord),
   });
   late.service = service;
   const incidents: IncidentService = service;
@@ -205,6 +206,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     async start() {
       for (const id of sources.keys()) health.register(id, await cursors.get(id));
       await outbox.load();
+      await service.resumeSyncs();
       await platform.start();
       worker.start();
       scheduler.start();
@@ -216,6 +218,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
       await scheduler.stop();
       if (started) await platform.stop();
       await worker.stop(10_000);
+      await service.stop();
       for (const source of sources.values()) await source.close?.().catch(() => undefined);
       await store.close();
       logger.info('socbot stopped');
