@@ -16,7 +16,7 @@ import type { DocumentFile, Line, Reply } from '../core/reply.js';
 import { DEFAULT_DAYS, MAX_DAYS, parseAlertsArgs } from './args.js';
 import { csvDocument, jsonDocument } from './export.js';
 import { cleanText, clip, fileStamp, formatTime, normaliseSeverity, oneLine, severityIndex, severityKey } from './format.js';
-import { createListing, DEFAULT_MAX_ROWS, gapLines, gapsShape, keepRows, pageControls, pageSlice, type ListingDeps, type PageOptions, type Translate } from './listing.js';
+import { createListing, DEFAULT_MAX_ROWS, gapLineCount, gapLines, gapsShape, keepRows, LINE_UNITS, lineUnits, pageControls, pageSlice, type ListingDeps, type PageOptions, type Translate } from './listing.js';
 import type { View, ViewStore } from './paging.js';
 import type { Alert, CentralReader, Tenant, TenantDirectory } from './sophos-port.js';
 import { failureNotes, matchTenant, reasonKeyOf, skippedNotes, tenantProblem } from './tenants.js';
@@ -151,9 +151,44 @@ function severityParts(group: Group, t: Translate): string {
     .join(' · ');
 }
 
+const ITEM_TIME = 'LL-dd HH:mm';
+
+function alertLine(row: AlertRow, time: string): Line {
+  const what = row.key ?? row.category ?? row.type ?? '';
+  return [
+    '• ',
+    { code: time },
+    what ? ` · ${clip(what, 40)}` : '',
+    ` · ${clip(oneLine(row.description), DESCRIPTION_MAX)}`,
+    row.endpoint ? ` — ${clip(row.endpoint, 40)}` : '',
+  ];
+}
+
+/** Allowance for the translated words of a heading or summary line (severity names, counts, labels). */
+const WORDS = 40;
+
+/** Text units per row (a heading where a tenant/severity group starts) and of page 1's summary. */
+export function planAlerts(d: AlertsView): { rows: number[]; header: number } {
+  const groups = new Map(d.groups.map((g) => [g.key, g]));
+  const labelUnits = (g: Group | undefined, fallback = ''): number => Math.min((g?.label ?? fallback).length, 60) + (g?.kind === 'source' ? WORDS : 0);
+  let previous = '';
+  const rows = d.rows.map((row) => {
+    const here = `${row.group}|${row.severity}`;
+    const heading = here === previous ? 0 : labelUnits(groups.get(row.group), row.tenant) + WORDS;
+    previous = here;
+    // Times are ISO from the schema, so every one renders as the 11 characters of ITEM_TIME.
+    return heading + lineUnits(alertLine(row, ITEM_TIME));
+  });
+  const shown = d.groups.filter((g) => g.total > 0);
+  const summary = shown.slice(0, MAX_SUMMARY_GROUPS).reduce((n, g) => n + labelUnits(g) + 12 + WORDS * Object.keys(g.bySeverity).length / 2, 0);
+  const quiet = d.quiet.length > 0 ? LINE_UNITS + d.quiet.slice(0, MAX_QUIET_NAMES).reduce((n, name) => n + Math.min(name.length, 40) + 2, 0) : 0;
+  const lines = 3 + (shown.length > MAX_SUMMARY_GROUPS ? 1 : 0) + gapLineCount(d) + (d.sophosErrorKey ? 1 : 0) + (d.incidentsError ? 1 : 0);
+  return { rows, header: lines * LINE_UNITS + summary + quiet };
+}
+
 export function renderAlertsPage(view: View<AlertsView>, requested: number, t: Translate, options: PageOptions): Reply {
   const d = view.data;
-  const { page, pages, items } = pageSlice(d.rows, requested, options.pageSize);
+  const { page, pages, items } = pageSlice(d.rows, requested, view.starts);
   const lines: Line[] = [];
   const scope = d.tenant ? t('alerts-scope-tenant', { tenant: clip(d.tenant, 60) }) : t('alerts-scope-all');
   lines.push([{ b: t('alerts-title', { days: d.days }) }, ` — ${scope}`]);
@@ -179,7 +214,7 @@ export function renderAlertsPage(view: View<AlertsView>, requested: number, t: T
     lines.push('', t('alerts-none', { days: d.days }));
     return { lines };
   }
-  lines.push('');
+  if (items.length > 0) lines.push('');
   const groups = new Map(d.groups.map((g) => [g.key, g]));
   let heading = '';
   for (const row of items) {
@@ -190,15 +225,7 @@ export function renderAlertsPage(view: View<AlertsView>, requested: number, t: T
       const label = g?.kind === 'source' ? t('alerts-source-label', { source: g.label }) : clip(row.tenant ?? g?.label ?? '', 60);
       lines.push([{ b: `▸ ${label} · ${t(severityKey(row.severity))}` }, ` (${g?.bySeverity[row.severity] ?? 0})`]);
     }
-    const what = row.key ?? row.category ?? row.type ?? '';
-    const line: Line = [
-      '• ',
-      { code: formatTime(row.time, options.timezone, 'LL-dd HH:mm') },
-      what ? ` · ${clip(what, 40)}` : '',
-      ` · ${clip(oneLine(row.description), DESCRIPTION_MAX)}`,
-      row.endpoint ? ` — ${clip(row.endpoint, 40)}` : '',
-    ];
-    lines.push(line);
+    lines.push(alertLine(row, formatTime(row.time, options.timezone, ITEM_TIME)));
   }
   const controls = pageControls(ALERTS_ACTION, view, { page, pages }, t, options);
   return { lines: [...lines, ...controls.lines], buttons: controls.buttons };
@@ -234,6 +261,7 @@ export function createAlertsCommand(deps: AlertsDeps): { command: CommandModule;
     requires: REQUIRES,
     schema: alertsViewSchema,
     defaultPageSize: DEFAULT_PAGE_SIZE,
+    plan: planAlerts,
     render: renderAlertsPage,
     exportDocuments: (view, t, now) => ({
       caption: t('alerts-export-caption', { count: view.data.rows.length, days: view.data.days }),

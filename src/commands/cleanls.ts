@@ -30,7 +30,7 @@ import { CLEAN_LEVELS, RISKS, cleanLevelRisks, deletableRisks, levelLabelKey, pa
 import { isAllTenants, tokens } from './args.js';
 import { csvDocument, jsonDocument } from './export.js';
 import { clip, fileStamp, formatTime, oneLine } from './format.js';
-import { pageSlice, type Translate } from './listing.js';
+import { evenStarts, pageSlice, type Translate } from './listing.js';
 import type { CentralReader, LocalSite, RiskBatch, RiskLookup, Tenant as SophosTenant, TenantDirectory, WebCategory } from './sophos-port.js';
 import { failureNotes, failureReasonKey, matchTenant, reasonKeyOf, skippedNotes, tenantNoteSchema, tenantNotes, tenantProblem } from './tenants.js';
 
@@ -206,7 +206,7 @@ export function createCleanls(deps: CleanlsDeps): CleanlsService {
     const { dir } = read;
     const sorted = [...dir.tenants].sort((a, b) => a.name.localeCompare(b.name));
     if (sorted.length === 0) return { lines: [t('cleanls-no-tenants')] };
-    const { page: p, pages, items: slice } = pageSlice(sorted, page, TENANTS_PER_PAGE);
+    const { page: p, pages, items: slice } = pageSlice(sorted, page, evenStarts(sorted.length, TENANTS_PER_PAGE));
     const withLevel = level ? { l: level } : {};
     const rows: Button[][] = [];
     for (let i = 0; i < slice.length; i += 2) {

@@ -13,7 +13,7 @@ import type { DocumentFile, Line, Reply } from '../core/reply.js';
 import { HEALTH_VALUES, isAllTenants, isExplicitFilter, isHealth, parseInventoryFilter, tokens, type Health, type InventoryFilter } from './args.js';
 import { csvDocument, jsonDocument } from './export.js';
 import { clip, fileStamp, formatTime, oneLine } from './format.js';
-import { createListing, DEFAULT_MAX_ROWS, gapLines, gapsShape, keepRows, pageControls, pageSlice, type ListingDeps, type PageOptions, type Translate } from './listing.js';
+import { createListing, DEFAULT_MAX_ROWS, gapLineCount, gapLines, gapsShape, keepRows, LINE_UNITS, lineUnits, pageControls, pageSlice, type ListingDeps, type PageOptions, type Translate } from './listing.js';
 import type { View, ViewStore } from './paging.js';
 import type { CentralReader, Endpoint, Tenant, TenantDirectory } from './sophos-port.js';
 import { failureNotes, matchLeadingTenant, reasonKeyOf, skippedNotes, tenantProblem } from './tenants.js';
@@ -162,9 +162,33 @@ function tamperText(value: boolean | null, t: Translate): string {
   return value === true ? t('inventory-tamper-on') : value === false ? t('inventory-tamper-off') : t('inventory-tamper-unknown');
 }
 
+const DASH = '—';
+
+function endpointLine(r: EndpointRow): Line {
+  const ips = r.ips.length > 0 ? clip(r.ips.slice(0, 3).join(', ') + (r.ips.length > 3 ? ' …' : ''), 60) : DASH;
+  return [`${HEALTH_ICON[r.health]} `, { b: clip(r.hostname ?? r.id, 50) }, ` · ${clip(r.os ?? DASH, 40)} · ${ips}`];
+}
+
+function productsText(r: EndpointRow): string {
+  return r.products.length > 0 ? clip(r.products.join(', '), 80) : DASH;
+}
+
+/** Text units per endpoint (two lines, the second translated; a heading where a tenant starts) and of the summary. */
+export function planInventory(d: InventoryView): { rows: number[]; header: number } {
+  let previous = '';
+  const rows = d.rows.map((r) => {
+    const heading = d.tenants.length > 1 && r.tenantId !== previous ? Math.min(r.tenant.length, 60) + 4 : 0;
+    previous = r.tenantId;
+    return heading + lineUnits(endpointLine(r)) + LINE_UNITS + productsText(r).length;
+  });
+  // Per-tenant summary lines: the name and four health counts.
+  const tenants = d.tenants.length > 1 ? d.tenants.slice(0, MAX_SUMMARY_TENANTS + 1).reduce((n, x) => n + Math.min(x.name.length, 60) + 40, 0) : 0;
+  return { rows, header: (5 + gapLineCount(d)) * LINE_UNITS + tenants };
+}
+
 export function renderInventoryPage(view: View<InventoryView>, requested: number, t: Translate, options: PageOptions): Reply {
   const d = view.data;
-  const { page, pages, items } = pageSlice(d.rows, requested, options.pageSize);
+  const { page, pages, items } = pageSlice(d.rows, requested, view.starts);
   const lines: Line[] = [];
   const scope = d.tenant ? t('inventory-scope-tenant', { tenant: clip(d.tenant, 60) }) : t('inventory-scope-all');
   lines.push([{ b: t('inventory-title') }, ` — ${scope}`]);
@@ -195,26 +219,19 @@ export function renderInventoryPage(view: View<InventoryView>, requested: number
     lines.push('', t(d.filter ? 'inventory-none-filtered' : 'inventory-none'));
     return { lines };
   }
-  lines.push('');
+  if (items.length > 0) lines.push('');
   let tenant = '';
   for (const r of items) {
     if (r.tenantId !== tenant && (d.tenants.length > 1 || tenant === '')) {
       tenant = r.tenantId;
       if (d.tenants.length > 1) lines.push([{ b: `▸ ${clip(r.tenant, 60)}` }]);
     }
-    const dash = '—';
-    const ips = r.ips.length > 0 ? clip(r.ips.slice(0, 3).join(', ') + (r.ips.length > 3 ? ' …' : ''), 60) : dash;
-    const products = r.products.length > 0 ? clip(r.products.join(', '), 80) : dash;
-    lines.push([
-      `${HEALTH_ICON[r.health]} `,
-      { b: clip(r.hostname ?? r.id, 50) },
-      ` · ${clip(r.os ?? dash, 40)} · ${ips}`,
-    ]);
+    lines.push(endpointLine(r));
     lines.push(
       `   ${t('inventory-line', {
         tamper: tamperText(r.tamper, t),
-        seen: r.lastSeen ? formatTime(r.lastSeen, options.timezone) : dash,
-        products,
+        seen: r.lastSeen ? formatTime(r.lastSeen, options.timezone) : DASH,
+        products: productsText(r),
       })}`,
     );
   }
@@ -312,6 +329,7 @@ export function createInventoryCommand(deps: InventoryDeps): { command: CommandM
     requires: REQUIRES,
     schema: inventoryViewSchema,
     defaultPageSize: DEFAULT_PAGE_SIZE,
+    plan: planInventory,
     render: renderInventoryPage,
     exportDocuments: (view, t, now) => ({
       caption: t('inventory-export-caption', { count: view.data.rows.length }),

@@ -22,6 +22,8 @@ const viewRecordSchema = z.object({
   userId: z.string(),
   createdAt: z.string(),
   expiresAt: z.string(),
+  /** Index of the first row of each page, planned once when the view is saved (see listing.ts). */
+  starts: z.array(z.number().int().min(0)).min(1),
   data: z.unknown(),
 });
 type ViewRecord = z.infer<typeof viewRecordSchema>;
@@ -32,13 +34,14 @@ export interface View<T> {
   readonly chatId: string;
   readonly createdAt: string;
   readonly expiresAt: string;
+  readonly starts: readonly number[];
   readonly data: T;
 }
 
 export type ViewLookup<T> = { readonly kind: 'ok'; readonly view: View<T> } | { readonly kind: 'expired' } | { readonly kind: 'missing' };
 
 export interface ViewStore {
-  save<T>(kind: ViewKind, owner: { chatId: string; userId: string }, data: T): Promise<View<T>>;
+  save<T>(kind: ViewKind, owner: { chatId: string; userId: string }, data: T, starts: readonly number[]): Promise<View<T>>;
   load<T>(id: string, kind: ViewKind, schema: z.ZodType<T>): Promise<ViewLookup<T>>;
 }
 
@@ -49,7 +52,7 @@ const GRACE_MS = 24 * 3600_000;
 export function createViewStore(store: Store, clock: Clock, ttlSeconds: number): ViewStore {
   const views: Collection<ViewRecord> = store.collection(VIEW_NAMESPACE, viewRecordSchema);
   return {
-    async save(kind, owner, data) {
+    async save(kind, owner, data, starts) {
       const id = randomBytes(9).toString('base64url');
       const now = clock.now();
       const record: ViewRecord = {
@@ -59,10 +62,11 @@ export function createViewStore(store: Store, clock: Clock, ttlSeconds: number):
         userId: owner.userId,
         createdAt: now.toISOString(),
         expiresAt: new Date(now.getTime() + ttlSeconds * 1000).toISOString(),
+        starts: [...starts],
         data,
       };
       await views.set(id, record, ttlSeconds * 1000 + GRACE_MS);
-      return { id, kind, chatId: record.chatId, createdAt: record.createdAt, expiresAt: record.expiresAt, data };
+      return { id, kind, chatId: record.chatId, createdAt: record.createdAt, expiresAt: record.expiresAt, starts: record.starts, data };
     },
     async load(id, kind, schema) {
       const record = await views.get(id);
@@ -71,7 +75,7 @@ export function createViewStore(store: Store, clock: Clock, ttlSeconds: number):
       const parsed = schema.safeParse(record.data);
       // A record written by an older shape is treated as gone rather than half-rendered.
       if (!parsed.success) return { kind: 'missing' };
-      return { kind: 'ok', view: { id, kind, chatId: record.chatId, createdAt: record.createdAt, expiresAt: record.expiresAt, data: parsed.data } };
+      return { kind: 'ok', view: { id, kind, chatId: record.chatId, createdAt: record.createdAt, expiresAt: record.expiresAt, starts: record.starts, data: parsed.data } };
     },
   };
 }
@@ -82,10 +86,6 @@ export const viewPayloadSchema = z.union([
   z.object({ id: z.string().regex(/^[A-Za-z0-9_-]{8,32}$/), x: z.literal('export') }),
 ]);
 export type ViewPayload = z.infer<typeof viewPayloadSchema>;
-
-export function pageCount(items: number, pageSize: number): number {
-  return Math.max(1, Math.ceil(items / pageSize));
-}
 
 /** Previous/next and export buttons for page `page` (0-based) of `pages`. */
 export function pagingButtons(
