@@ -117,6 +117,17 @@ class RecordWriter {
   }
 }
 
+/** A transient failure after which SOAR may still have done the work: no answer, or a gateway's. */
+function unanswered(error: AppError): boolean {
+  return error.status === undefined || error.status === 502 || error.status === 504;
+}
+
+/** `artifactKey` of an artifact as SOAR returns it, when its type is known. */
+function keyOf(artifact: { type?: unknown; value?: string | null }): string | undefined {
+  const type = typeNameOf(artifact.type);
+  return type && artifact.value ? artifactKey(type, artifact.value) : undefined;
+}
+
 function typeNameOf(type: unknown): string | undefined {
   if (typeof type === 'string') return type;
   if (typeof type === 'number') return ARTIFACT_TYPE_IDS[type];
@@ -278,24 +289,66 @@ export function createSoarForwarder(config: SoarConfig, deps: SoarDeps): SoarFor
     }
   }
 
-  /** Builds the local record of an incident socbot did not see created: reads its artifacts and rows. */
-  async function adopt(org: number, id: number, rows: readonly RowPayload[], signal: AbortSignal): Promise<SoarRecord> {
-    const record: SoarRecord = { id, rows: {}, artifacts: [] };
-    const artifacts = await client.retrying('read artifacts', signal, () =>
+  function readArtifacts(org: number, id: number, signal: AbortSignal): Promise<z.infer<typeof artifactListSchema>> {
+    return client.retrying('read artifacts', signal, () =>
       client.request(artifactListSchema, 'read artifacts', { path: `rest/orgs/${org}/incidents/${id}/artifacts`, query: { handle_format: 'names' }, signal }),
     );
-    const keys = new Set<string>();
-    for (const a of artifacts) {
-      const type = typeNameOf(a.type);
-      if (type && a.value) keys.add(artifactKey(type, a.value));
-    }
-    record.artifacts = [...keys];
+  }
+
+  async function readRows(org: number, id: number, signal: AbortSignal): Promise<z.infer<typeof tableRowSchema>[]> {
     const data = await client.retrying('read table rows', signal, () =>
       client.request(tableDataSchema, 'read table rows', { path: `rest/orgs/${org}/incidents/${id}/table_data/${table}`, query: { handle_format: 'names' }, signal }),
     );
+    return data.rows ?? [];
+  }
+
+  /**
+   * Adding a row or an artifact is not idempotent either: when no answer came (timeout, dropped connection,
+   * gateway error) SOAR may have added it, so look for it before trying again, and once more before giving up.
+   */
+  async function addReconciled<T>(op: string, signal: AbortSignal, send: () => Promise<T>, lookup: () => Promise<T | undefined>): Promise<T> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await send();
+      } catch (error) {
+        if (!isTransient(error)) throw error;
+        const last = attempt >= config.attempts || signal.aborted;
+        if (!last) await client.backoff(op, error, attempt, signal);
+        if (unanswered(error) && !signal.aborted) {
+          const found = await lookup();
+          if (found !== undefined) {
+            logger.info('soar item found after a failed add', { op, attempt });
+            return found;
+          }
+        }
+        if (last) throw error;
+      }
+    }
+  }
+
+  /** False only when SOAR says the incident does not exist (404); other failures are thrown. */
+  async function incidentExists(org: number, id: number, signal: AbortSignal): Promise<boolean> {
+    try {
+      await client.retrying('read incident', signal, () => client.request(incidentSchema, 'read incident', { path: `rest/orgs/${org}/incidents/${id}`, query: { want_full_data: false }, signal }));
+      return true;
+    } catch (error) {
+      if (isAppError(error) && error.status === 404) return false;
+      throw error;
+    }
+  }
+
+  /** Builds the local record of an incident socbot did not see created: reads its artifacts and rows. */
+  async function adopt(org: number, id: number, rows: readonly RowPayload[], signal: AbortSignal): Promise<SoarRecord> {
+    const record: SoarRecord = { id, rows: {}, artifacts: [] };
+    const keys = new Set<string>();
+    for (const a of await readArtifacts(org, id, signal)) {
+      const k = keyOf(a);
+      if (k) keys.add(k);
+    }
+    record.artifacts = [...keys];
     // Rows carry no sub-event id, so match by content: each existing row accounts for one identical planned row.
     const existing = new Map<string, number[]>();
-    for (const row of data.rows ?? []) {
+    for (const row of await readRows(org, id, signal)) {
       const sig = rowSignature(row.cells ?? {}, columns);
       existing.set(sig, [...(existing.get(sig) ?? []), row.id]);
     }
@@ -326,32 +379,49 @@ export function createSoarForwarder(config: SoarConfig, deps: SoarDeps): SoarFor
       if (stop || signal.aborted) return;
       try {
         if (task.kind === 'artifact') {
-          const answer = await client.retrying('add artifact', signal, () =>
-            client.request(createdArtifactsSchema, 'add artifact', {
-              method: 'POST',
-              path: `rest/orgs/${org}/incidents/${record.id}/artifacts`,
-              query: { handle_format: 'names' },
-              json: task.artifact,
-              signal,
-            }),
+          const wanted = artifactKey(task.artifact.type.name, task.artifact.value);
+          const answer = await addReconciled(
+            'add artifact',
+            signal,
+            () =>
+              client.request(createdArtifactsSchema, 'add artifact', {
+                method: 'POST',
+                path: `rest/orgs/${org}/incidents/${record.id}/artifacts`,
+                query: { handle_format: 'names' },
+                json: task.artifact,
+                signal,
+              }),
+            async () => {
+              const present = await readArtifacts(org, record.id, signal);
+              return present.some((a) => keyOf(a) === wanted) ? present : undefined;
+            },
           );
           const keys = new Set(record.artifacts);
           keys.add(artifactKey(task.artifact.type.name, task.artifact.value));
           // SOAR may create more artifacts automatically (e.g. a DNS name for a URL); remember those too.
           for (const a of Array.isArray(answer) ? answer : [answer]) {
-            const type = typeNameOf(a.type);
-            if (type && a.value) keys.add(artifactKey(type, a.value));
+            const k = keyOf(a);
+            if (k) keys.add(k);
           }
           record.artifacts = [...keys];
           addedArtifacts++;
         } else {
-          const answer = await client.retrying('add table row', signal, () =>
-            client.request(tableRowSchema, 'add table row', {
-              method: 'POST',
-              path: `rest/orgs/${org}/incidents/${record.id}/table_data/${table}/row_data`,
-              json: { cells: task.row.cells },
-              signal,
-            }),
+          const answer = await addReconciled(
+            'add table row',
+            signal,
+            () =>
+              client.request(tableRowSchema, 'add table row', {
+                method: 'POST',
+                path: `rest/orgs/${org}/incidents/${record.id}/table_data/${table}/row_data`,
+                json: { cells: task.row.cells },
+                signal,
+              }),
+            async () => {
+              // A row with the same content that no other sub-event accounts for is the one this request added.
+              const claimed = new Set(Object.values(record.rows));
+              const wanted = rowSignature(task.row.cells, columns);
+              return (await readRows(org, record.id, signal)).find((r) => !claimed.has(r.id) && rowSignature(r.cells ?? {}, columns) === wanted);
+            },
           );
           record.rows[task.row.subEventId] = answer.id;
           addedRows++;
@@ -411,27 +481,39 @@ export function createSoarForwarder(config: SoarConfig, deps: SoarDeps): SoarFor
           return DRY_RUN;
         }
         const org = await orgId(signal);
-        let record = await loadRecord(key);
-        let created = false;
-        if (!record) {
-          const found = await findByKey(org, key, signal);
-          if (found !== undefined) {
-            record = await adopt(org, found, rows, signal);
-          } else {
-            const payload = payloadFor(incident, await incidentTypes(org, signal), actor);
-            const made = await createIncident(org, payload, key, signal);
-            created = true;
-            record = made.confirmed
-              ? { id: made.id, rows: {}, artifacts: payload.artifacts.map((a) => artifactKey(a.type.name, a.value)) }
-              : await adopt(org, made.id, rows, signal);
-            logger.info('soar incident created', { key, id: made.id, confirmed: made.confirmed });
+        const attempt = async (): Promise<ForwardResult> => {
+          let record = await loadRecord(key);
+          let created = false;
+          if (!record) {
+            const found = await findByKey(org, key, signal);
+            if (found !== undefined) {
+              record = await adopt(org, found, rows, signal);
+            } else {
+              const payload = payloadFor(incident, await incidentTypes(org, signal), actor);
+              const made = await createIncident(org, payload, key, signal);
+              created = true;
+              record = made.confirmed
+                ? { id: made.id, rows: {}, artifacts: payload.artifacts.map((a) => artifactKey(a.type.name, a.value)) }
+                : await adopt(org, made.id, rows, signal);
+              logger.info('soar incident created', { key, id: made.id, confirmed: made.confirmed });
+            }
+            // The key → id mapping is written before any row, so a crash mid-sync resumes on the same incident.
+            await saveRecord(key, record);
           }
-          // The key → id mapping is written before any row, so a crash mid-sync resumes on the same incident.
-          await saveRecord(key, record);
+          const added = await sync(org, key, record, buildArtifacts(incident), rows, signal);
+          logger.info('soar forward done', { key, id: record.id, created, addedRows: added.rows, addedArtifacts: added.artifacts });
+          return { ref: String(record.id), link: incidentLink(config.url, record.id), created };
+        };
+        try {
+          return await attempt();
+        } catch (error) {
+          // A person asked to forward, and the SOAR incident the record names was deleted: forward anew, once.
+          const record = isAppError(error) && error.status === 404 ? await loadRecord(key) : undefined;
+          if (!record || (await incidentExists(org, record.id, signal))) throw error;
+          logger.warn('soar incident of the local record no longer exists; forwarding anew', { key, id: record.id });
+          await deps.state.delete(stateId(key));
+          return attempt();
         }
-        const added = await sync(org, key, record, buildArtifacts(incident), rows, signal);
-        logger.info('soar forward done', { key, id: record.id, created, addedRows: added.rows, addedArtifacts: added.artifacts });
-        return { ref: String(record.id), link: incidentLink(config.url, record.id), created };
       });
     },
 

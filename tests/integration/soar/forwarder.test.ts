@@ -254,6 +254,55 @@ describe('SOAR forwarder against the fake SOAR', () => {
     expect(soar.rowsOf(id)).toHaveLength(5);
   });
 
+  it('a row or artifact add that times out after SOAR added it is found by reading back, not added twice', async () => {
+    const fwd = forwarder({ timeout: 0.3, concurrency: 1 });
+    const full = sshGroupIncident();
+    const early = withSubEvents(full, 3);
+    const id = Number((await fwd.forward(early, actor, signal)).ref);
+    const lateIp = '198.51.100.78';
+    const [fourth, fifth] = full.subEvents.slice(3);
+    if (!fourth || !fifth) throw new Error('fixture changed');
+    const late: Incident = { ...full, subEvents: [...early.subEvents, { ...fourth, assets: { ...fourth.assets, ips: [lateIp] } }, fifth] };
+    // SOAR adds the artifact and the first new row, then answers after the client has given up.
+    soar.inject({ method: 'POST', path: ARTIFACTS, holdAfterMs: 800 });
+    soar.inject({ method: 'POST', path: ROWS, holdAfterMs: 800 });
+    await fwd.update?.(late, early, signal);
+    const rows = soar.rowsOf(id);
+    expect(rows.map((r) => r.cells.message?.value)).toEqual(late.subEvents.map((e) => e.details?.message));
+    expect(soar.calls('POST', ROWS)).toHaveLength(5);
+    const artifacts = only(soar).artifacts.map((a) => `${a.type}=${a.value}`);
+    expect(artifacts.filter((a) => a === `IP Address=${lateIp}`)).toHaveLength(1);
+    expect(soar.calls('GET', ARTIFACTS)).toHaveLength(1);
+    expect(soar.calls('GET', /\/table_data\/event_information$/)).toHaveLength(1);
+    // Nothing is left for a later sync either.
+    const before = soar.requests.length;
+    await fwd.update?.(late, late, signal);
+    expect(soar.requests.length).toBe(before);
+  });
+
+  it('a SOAR incident deleted after forwarding: a late sync says so, a new forward creates it again', async () => {
+    const state = memoryState();
+    const fwd = forwarder({}, state);
+    const full = sshGroupIncident();
+    const first = Number((await fwd.forward(withSubEvents(full, 3), actor, signal)).ref);
+    soar.incidents.delete(first);
+    const error = await caught(fwd.update?.(full, withSubEvents(full, 3), signal) ?? Promise.resolve());
+    expect(error.kind).toBe('bad-request');
+    expect(error.status).toBe(404);
+    expect(error.message).toContain(`SOAR incident ${first}: 2 of 2 artifacts/rows not added`);
+    expect(soar.incidents.size).toBe(0);
+
+    const again = await fwd.forward(full, actor, signal);
+    const remote = only(soar);
+    expect(again).toMatchObject({ ref: String(remote.id), created: true });
+    expect(remote.id).not.toBe(first);
+    expect(soar.rowsOf(remote.id)).toHaveLength(5);
+    // The record now names the new incident: a further forward adds nothing.
+    const before = soar.requests.length;
+    expect(await fwd.forward(full, actor, signal)).toMatchObject({ ref: String(remote.id), created: false });
+    expect(soar.requests.length).toBe(before);
+  });
+
   it('adopts an incident found by key when the local record is lost, adding only what is missing', async () => {
     const full = sshGroupIncident();
     await forwarder().forward(withSubEvents(full, 4), actor, signal);
