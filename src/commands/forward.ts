@@ -8,6 +8,7 @@ import { errorMessage, isAppError } from '../core/errors.js';
 import { refOf, type Incident } from '../core/incident.js';
 import type { CommandContext, CommandModule, IncidentService } from '../core/ports.js';
 import type { Line, Reply } from '../core/reply.js';
+import { redactText } from '../lib/redact.js';
 
 /** The targets the operator contract names; any other configured forwarder id is accepted too. */
 export const FORWARD_TARGETS = ['soar', 'idmefv2'] as const;
@@ -78,7 +79,8 @@ function outcomeReply(ctx: CommandContext, incident: Incident, target: string, n
 function failureReply(ctx: CommandContext, error: unknown, key: string, name: string): Reply {
   if (isAppError(error) && error.kind === 'auth') return reply(ctx.t('forward-refused'));
   if (isAppError(error) && error.kind === 'not-found') return reply(ctx.t('forward-unknown-incident', { key }));
-  const message = clip(errorMessage(error).replace(/\s+/g, ' '), MAX_ERROR);
+  // Whatever failed (store, network) may quote a URL or a credential: the chat gets the redacted text.
+  const message = clip(redactText(errorMessage(error)).replace(/\s+/g, ' '), MAX_ERROR);
   return reply(ctx.t('forward-failed', { key, name, error: message }), ctx.t('forward-retry-hint'));
 }
 

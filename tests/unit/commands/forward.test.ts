@@ -200,6 +200,12 @@ describe('/forward', () => {
     const reply = await createForwardCommand({ incidents }).run(ctx('INC-1528 idmefv2'));
     expect(reply.lines[0]).toContain('forward-failed');
     expect(reply.lines[0]).toContain('disk full');
+    incidents.outcome = () => {
+      throw new AppError('unavailable', 'redis://socbot:hunter2-secret@10.0.0.9:6379 refused the connection');
+    };
+    const leaked = text(await createForwardCommand({ incidents }).run(ctx('INC-1528 idmefv2')));
+    expect(leaked).toContain('refused the connection');
+    expect(leaked).not.toContain('hunter2-secret');
   });
 });
 
