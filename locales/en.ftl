@@ -463,3 +463,7 @@ ping-kind-bad-request = request refused by the source
 ping-kind-config = configuration problem
 ping-kind-store = local state could not be read or written
 ping-kind-internal = internal error, see the log
+
+## Cleanls review
+cleanls-unknown-level = Unknown clean level “{ $level }”.
+cleanls-state-interrupted = The deletion for this dry run was cut off by a restart; some sites may already be gone (see the audit log). Run a new dry run.

@@ -442,3 +442,7 @@ ping-kind-bad-request = a forrás elutasította a kérést
 ping-kind-config = beállítási hiba
 ping-kind-store = a helyi állapot nem olvasható vagy nem írható
 ping-kind-internal = belső hiba, részletek a naplóban
+
+## Cleanls review
+cleanls-unknown-level = Ismeretlen takarítási szint: „{ $level }”.
+cleanls-state-interrupted = A próbafuttatáshoz tartozó törlést egy újraindítás megszakította; egyes webhelyek már törlődhettek (lásd az auditnaplót). Futtasson új próbafuttatást.

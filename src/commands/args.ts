@@ -59,6 +59,8 @@ export function parseAlertsArgs(args: string): AlertsArgs {
   if (isUnitWord(rest[0] ?? '') || rest.some((t) => /^["'“”«»]{2}$/u.test(t))) return { ok: false };
   const tenant = rest.join(' ');
   if (tenant.length > 200) return { ok: false };
+  // `all` and `*` mean every tenant, as they do for /inventory and /cleanls.
+  if (isAllTenants(tenant)) return { ok: true, days };
   return { ok: true, days, tenant };
 }
 

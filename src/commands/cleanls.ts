@@ -112,7 +112,8 @@ const planSchema = z.object({
   lookups: z.number(),
   distinct: z.number(),
   sites: z.array(plannedSiteSchema),
-  state: z.enum(['pending', 'running', 'done', 'stale', 'expired', 'cancelled']),
+  /** `interrupted`: found `running` with no deletion running in this process (socbot restarted mid-way). */
+  state: z.enum(['pending', 'running', 'done', 'stale', 'expired', 'cancelled', 'interrupted']),
   decidedBy: z.string().optional(),
   decidedAt: z.string().optional(),
   trusted: z.boolean().optional(),
@@ -393,6 +394,9 @@ export function createCleanls(deps: CleanlsDeps): CleanlsService {
       case 'stale':
         lines.push(`⛔ ${t('cleanls-state-stale')}`);
         break;
+      case 'interrupted':
+        lines.push(`⛔ ${t('cleanls-state-interrupted')}`);
+        break;
       case 'expired':
         lines.push(`⌛ ${t('cleanls-state-expired')}`);
         break;
@@ -478,6 +482,17 @@ export function createCleanls(deps: CleanlsDeps): CleanlsService {
     await plans.set(plan.id, plan, remaining + PLAN_GRACE_MS);
   }
 
+  /**
+   * A plan still `running` while no deletion of it runs in this process was cut off by a restart: some of its
+   * sites may be gone (each deletion is audited), so it can only be followed by a new dry run.
+   */
+  async function interrupted(plan: Plan, ctx: ActionContext): Promise<ActionResult> {
+    const ended: Plan = { ...plan, state: 'interrupted' };
+    await savePlan(ended);
+    await record(ctx.actor, 'cleanls.confirm', `cleanls:${plan.id}`, 'refused', 'an earlier deletion of this plan was interrupted');
+    return { toast: ctx.t('cleanls-state-interrupted'), alert: true, edit: renderPlan(ended, ctx.t) };
+  }
+
   /** Common checks of every press on a report; a reason to refuse, or undefined. */
   function stateRefusal(plan: Plan, t: Translate): ActionResult | undefined {
     switch (plan.state) {
@@ -489,6 +504,8 @@ export function createCleanls(deps: CleanlsDeps): CleanlsService {
         return { toast: t('cleanls-state-done', { by: plan.decidedBy ?? '?', at: time(plan.decidedAt) }), alert: true };
       case 'stale':
         return { toast: t('cleanls-state-stale'), alert: true };
+      case 'interrupted':
+        return { toast: t('cleanls-state-interrupted'), alert: true };
       case 'expired':
         return { toast: t('cleanls-state-expired'), alert: true };
       case 'cancelled':
@@ -536,7 +553,12 @@ export function createCleanls(deps: CleanlsDeps): CleanlsService {
     );
     for (const { tenantId, site } of current) {
       const before = planned.get(`${tenantId}/${site.id}`);
-      if (before && (batch.results.get(site.url)?.risk ?? 'UNKNOWN') !== before.risk) changed++;
+      const verdict = batch.results.get(site.url);
+      // A lookup that fails now says nothing about the site: the plan stays open to be confirmed again.
+      if (before && verdict?.error !== undefined && before.risk !== 'UNKNOWN') {
+        return { ok: false, added, removed, changed, failedTenant: { name: 'SophosLabs Intelix', reasonKey: 'ondemand-error-unavailable' } };
+      }
+      if (before && (verdict?.risk ?? 'UNKNOWN') !== before.risk) changed++;
     }
     return { ok: changed === 0, added, removed, changed };
   }
@@ -625,6 +647,7 @@ export function createCleanls(deps: CleanlsDeps): CleanlsService {
     try {
       // Re-read under the lock: a press that waited behind another sees its result.
       const fresh = (await loadPlan(plan.id)) ?? plan;
+      if (fresh.state === 'running') return interrupted(fresh, ctx);
       const refusal = stateRefusal(fresh, t);
       if (refusal) return refusal;
       if (Date.parse(fresh.expiresAt) <= now().getTime()) {
@@ -717,7 +740,14 @@ export function createCleanls(deps: CleanlsDeps): CleanlsService {
         if ('failed' in read) return read.failed;
         const { dir } = read;
         const match = matchTenant(dir, tenantText);
-        if (match.kind !== 'ok') return { lines: [...(tenantProblem(match, tenantText, dir.tenants.length, t) ?? []), usage(t)] };
+        if (match.kind !== 'ok') {
+          // `/cleanls Acme HIGHEST`: a tenant, then a word that is no level.
+          const leading = words.slice(0, -1).join(' ');
+          if (!level && leading && (isAllTenants(leading) || matchTenant(dir, leading).kind === 'ok')) {
+            return { lines: [t('cleanls-unknown-level', { level: clip(words.at(-1) ?? '', 30) }), usage(t)] };
+          }
+          return { lines: [...(tenantProblem(match, tenantText, dir.tenants.length, t) ?? []), usage(t)] };
+        }
         selection = match.tenant;
       }
       if (!level) return levelPicker(selection, t);
@@ -761,6 +791,7 @@ export function createCleanls(deps: CleanlsDeps): CleanlsService {
             if (p.trusted && !trustedNeedsConfirmation(plan.level)) return { toast: t('ondemand-view-gone', { command: '/cleanls' }), alert: true };
             return confirm(plan, p.trusted, ctx);
           }
+          if (plan.state === 'running' && !busy.has(plan.id)) return interrupted(plan, ctx);
           const refusal = stateRefusal(plan, t);
           if (refusal) return refusal;
           if (Date.parse(plan.expiresAt) <= now().getTime()) {

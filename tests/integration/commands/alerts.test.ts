@@ -131,6 +131,16 @@ describe('/alerts results', () => {
     expect(r.central.requests.filter((q) => q.route === 'alerts').slice(-1)[0]?.tenantId).toBe(TENANT_IDS.ACME);
   });
 
+  it('`all` and `*` mean every tenant, as they do for /inventory and /cleanls', async () => {
+    const r = await setup();
+    for (const word of ['all', '*']) {
+      const out = text(await r.run('alerts', `30 ${word}`));
+      expect(out).toContain('Alerts of the last 30 days — all tenants');
+      expect(out).toContain('Qnasters: 6');
+    }
+    expect(r.central.count('alerts', TENANT_IDS.TRICORE)).toBe(2);
+  });
+
   it('an ambiguous prefix is refused with the matching names', async () => {
     const r = await setup();
     r.central.tenant(TENANT_IDS.NINJA).name = 'Acme Labs';

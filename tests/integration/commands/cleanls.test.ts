@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
+import { z } from 'zod';
 import type { CleanLevel } from '../../../src/commands/clean-levels.js';
+import { PLAN_NAMESPACE } from '../../../src/commands/cleanls.js';
 import { sophosFixture, TENANT_IDS } from '../../support/fakes/sophos.js';
-import { actor, buttons, documentText, rigPerTest, text, type Rig } from './support.js';
+import { actor, buttons, documentText, findButton, rigPerTest, text, type Rig } from './support.js';
 
 const setup = rigPerTest();
 
@@ -226,6 +228,46 @@ describe('/cleanls confirmation', () => {
     expect(deletes(r)).toEqual([]);
   });
 
+  it('an Intelix lookup failing at confirmation is a failed re-check, not a change: the same report can be confirmed later', async () => {
+    const r = await setup();
+    // Short ttls, so the confirmation looks these URLs up again instead of using the cache.
+    const malware = r.intelix.urls.get('malware-repo.example.net') ?? {};
+    r.intelix.urls.set('malware-repo.example.net', { ...malware, ttl: 1 });
+    const reply = await dryRun(r, 'Qnasters HIGH');
+    r.clock.advance(5_000);
+    r.intelix.urls.delete('malware-repo.example.net');
+    const refused = await r.press(reply, /Delete 3 sites/, admin);
+    expect(refused.toast).toBe('The local sites could not be checked again (SophosLabs Intelix: not reachable right now). Nothing was deleted; try again.');
+    expect(refused.edit).toBeUndefined();
+    expect(deletes(r)).toEqual([]);
+    r.intelix.urls.set('malware-repo.example.net', { ...malware, ttl: 1 });
+    const done = await r.press(reply, /Delete 3 sites/, admin);
+    expect(done.toast).toBe('Deleted: 3');
+    expect(deletes(r).sort()).toEqual([1, 7, 12].map(site).sort());
+  });
+
+  it('a plan left running by a restart is refused as interrupted; only a new dry run goes on', async () => {
+    const r = await setup();
+    const reply = await dryRun(r, 'Qnasters HIGH');
+    const confirm = findButton(reply, /Delete 3 sites/);
+    const planId = 'action' in confirm ? (confirm.payload as { plan: string }).plan : '';
+    // What a crash in the middle of the deletions leaves behind.
+    const plans = r.store.collection(PLAN_NAMESPACE, z.looseObject({ state: z.string() }));
+    const stored = await plans.get(planId);
+    if (!stored) throw new Error('plan not stored');
+    await plans.set(planId, { ...stored, state: 'running' }, 3600_000);
+    const late = await r.press(reply, /Delete 3 sites/, admin);
+    expect(late.toast).toBe('The deletion for this dry run was cut off by a restart; some sites may already be gone (see the audit log). Run a new dry run.');
+    expect(late.alert).toBe(true);
+    expect(text(late.edit)).toContain('cut off by a restart');
+    expect(late.edit?.buttons).toBeUndefined();
+    expect((await r.press(reply, '✖ Cancel', admin)).toast).toBe(late.toast);
+    expect(deletes(r)).toEqual([]);
+    expect((await r.audit.recent(10)).find((a) => a.action === 'cleanls.confirm')).toMatchObject({ outcome: 'refused', details: 'an earlier deletion of this plan was interrupted' });
+    const again = await dryRun(r, 'Qnasters HIGH');
+    expect((await r.press(again, /Delete 3 sites/, admin)).toast).toBe('Deleted: 3');
+  });
+
   it('cancel ends the plan', async () => {
     const r = await setup();
     const reply = await dryRun(r, 'Qnasters HIGH');
@@ -335,6 +377,15 @@ describe('/cleanls guided flow', () => {
     const start = await r.run('cleanls', '', admin);
     const refused = await r.press(start, 'Qnasters', actor('analyst'));
     expect(refused).toEqual({ toast: 'Only administrators may clean up local sites.', alert: true });
+  });
+
+  it.each(['Qnasters HIGHEST', 'qnast high_risk', 'all EVERYTHING', '* 5'])('`/cleanls %s` names the unknown level, not a tenant', async (args) => {
+    const r = await setup();
+    const out = text(await r.run('cleanls', args, admin));
+    expect(out).toContain(`Unknown clean level “${args.split(' ').at(-1) ?? ''}”.`);
+    expect(out).toContain('Usage: /cleanls [tenant] [level]');
+    expect(out).not.toContain('No tenant matches');
+    expect(r.central.count('local-sites')).toBe(0);
   });
 
   it('an unknown tenant or level is a usage error with candidates', async () => {

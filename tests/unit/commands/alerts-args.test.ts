@@ -22,6 +22,10 @@ describe('/alerts arguments', () => {
     ['7 Acme', { ok: true, days: 7, tenant: 'Acme' }],
     ['30  Acme   Corp', { ok: true, days: 30, tenant: 'Acme Corp' }],
     ['30\u00a0Acme', { ok: true, days: 30, tenant: 'Acme' }],
+    ['7 all', { ok: true, days: 7 }],
+    ['7 ALL', { ok: true, days: 7 }],
+    ['7 *', { ok: true, days: 7 }],
+    ['7 all stars', { ok: true, days: 7, tenant: 'all stars' }],
   ])('%j → %j', (args, expected) => {
     expect(parseAlertsArgs(args)).toEqual(expected);
   });
