@@ -7,6 +7,7 @@ import type { Logger } from '../../../src/core/logger.js';
 import { soarConfigSchema } from '../../../src/forwarders/soar/config.js';
 import { createSoarForwarder, dedupeKey, type SoarForwarder } from '../../../src/forwarders/soar/index.js';
 import { largeGroupIncident, memoryState, soarFixture, sshGroupIncident, startFakeSoar, type FakeSoar } from '../../support/fakes/soar.js';
+import { realSourceIncidents } from '../../unit/idmefv2/real-sources.js';
 
 const actor: Actor = { platform: 'telegram', userId: '42', name: 'Ann Analyst', username: 'ann', role: 'analyst', locale: 'en', chat: { id: '-100', type: 'group' } };
 const signal = new AbortController().signal;
@@ -368,5 +369,15 @@ describe('SOAR forwarder against the fake SOAR', () => {
     expect(error.message).toContain('"ghost"');
     const noTable = await caught(forwarder({ dataTable: 'no_table' }).probe(signal));
     expect(noTable.message).toContain('no Data Table "no_table"');
+  });
+
+  it.each(realSourceIncidents())('%s: accepted by SOAR with typed artifacts and a row per sub-event', async (_name, incident) => {
+    const result = await forwarder().forward(incident, actor, signal);
+    const remote = only(soar);
+    expect(result).toMatchObject({ ref: String(remote.id), created: true });
+    expect(soar.rowsOf(remote.id)).toHaveLength(incident.subEvents.length);
+    const assets = Object.values(incident.assets).flat().length + incident.subEvents.flatMap((e) => (e.assets ? Object.values(e.assets).flat() : [])).length;
+    if (assets > 0) expect(remote.artifacts.length).toBeGreaterThan(0);
+    for (const a of remote.artifacts) expect(a.type).not.toBe('String');
   });
 });
