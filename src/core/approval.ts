@@ -198,6 +198,11 @@ export interface ApprovalService {
   markInactive(platform: string, chatId: string, reason: string, options?: { readonly notify?: boolean }): Promise<void>;
   /** The platform says the bot can post there again (re-added, unblocked). */
   markActive(platform: string, chatId: string): Promise<void>;
+  /**
+   * A person's private chat follows the language they use now (they switched their app's language), so cards and
+   * notices there match the replies to their commands. No-op for unknown chats or an unchanged locale.
+   */
+  setChatLocale(platform: string, chatId: string, locale: string): Promise<void>;
   /** Group → supergroup: approval, locale and pending requests move to the new id. Idempotent. */
   migrate(platform: string, from: string, to: string): Promise<void>;
   pending(): Promise<readonly ApprovalRequest[]>;
@@ -471,6 +476,14 @@ export function createApprovalService(deps: ApprovalServiceDeps): ApprovalServic
         const { inactiveReason: _dropped, ...rest } = chat;
         await directory.putChat({ ...rest, active: true, updatedAt: now().toISOString() });
         await audit.record({ actor: 'system', action: 'chat.active', target: `chat:${platform}:${chatId}`, outcome: 'ok' });
+      });
+    },
+
+    async setChatLocale(platform, chatId, locale) {
+      await lock(subjectKey('chat', platform, chatId), async () => {
+        const chat = await directory.getChat(platform, chatId);
+        if (!chat || chat.kind !== 'private' || chat.locale === locale) return;
+        await directory.putChat({ ...chat, locale, updatedAt: now().toISOString() });
       });
     },
 

@@ -12,6 +12,7 @@ import type { Line } from '../../core/reply.js';
 import type { Locale } from '../../config/schema.js';
 import { pickLocale, type Vars } from '../../lib/i18n.js';
 import { formatTime } from '../card.js';
+import { cleanLine } from '../text.js';
 import type { ButtonStore } from './callback-data.js';
 import { PLATFORM } from './context.js';
 import { telegramErrorMeta } from './errors.js';
@@ -61,11 +62,15 @@ export function createApprovalEffects(deps: EffectsDeps): ApprovalEffects & Admi
 
   async function admins(): Promise<readonly AdminContact[]> {
     const users = await deps.directory.listUsers(PLATFORM);
+    const chats = new Map((await deps.directory.listChats(PLATFORM)).map((c) => [c.id, c]));
     const byId = new Map(users.map((u) => [u.id, u]));
     const ids = new Set([...deps.adminIds, ...users.filter((u) => u.status === 'approved' && u.role === 'admin').map((u) => u.id)]);
     return [...ids].map((id) => {
       const user = byId.get(id);
-      return { id, chatId: user?.privateChatId ?? id, locale: pickLocale(user?.languageCode, deps.defaultLocale) };
+      const chatId = user?.privateChatId ?? id;
+      // The private chat's locale follows the language the admin uses now; the stored code is the first guess.
+      const locale = pickLocale(chats.get(chatId)?.locale ?? user?.languageCode, deps.defaultLocale);
+      return { id, chatId, locale };
     });
   }
 
@@ -81,6 +86,19 @@ export function createApprovalEffects(deps: EffectsDeps): ApprovalEffects & Admi
       }),
     });
     return { inline_keyboard: [[await button('approve', 'approval-button-approve'), await button('deny', 'approval-button-deny')], [await button('ban', 'approval-button-ban')]] };
+  }
+
+  /**
+   * Notices from the core name a chat as `telegram:-100…`; admins recognise it by its title, so the title goes in
+   * front of the id (which stays for grep and /users).
+   */
+  async function withChatNames(vars: Vars | undefined): Promise<Vars | undefined> {
+    const destination = vars?.destination;
+    const match = typeof destination === 'string' ? /^telegram:(-?\d+)$/.exec(destination) : null;
+    if (!vars || !match?.[1]) return vars;
+    const chat = await deps.directory.getChat(PLATFORM, match[1]).catch(() => undefined);
+    const title = chat?.title ? cleanLine(chat.title) : '';
+    return title ? { ...vars, destination: `${title} (${match[1]})` } : vars;
   }
 
   async function tellChat(chatId: string, locale: string, key: string, vars?: Vars): Promise<void> {
@@ -142,7 +160,8 @@ export function createApprovalEffects(deps: EffectsDeps): ApprovalEffects & Admi
       await api.leaveChat(chatId);
     },
 
-    async notifyAdmins(key, vars) {
+    async notifyAdmins(key, rawVars) {
+      const vars = await withChatNames(rawVars);
       for (const admin of await admins()) {
         try {
           await tellChat(admin.chatId, admin.locale, key, vars);

@@ -60,7 +60,8 @@ export function deliveryFailure(error: unknown): DeliveryFailure {
     if (error.error_code === 429) return { kind: 'retry-after', retryAfterMs: Math.max(1, error.parameters.retry_after ?? 5) * 1000 };
     if (error.error_code === 403) return { kind: 'inactive', reason };
     if (error.error_code === 400) {
-      if (/chat not found|user not found|peer_id_invalid|chat_id is empty/.test(description(error))) return { kind: 'permanent', reason };
+      // Terminal for the chat, not just this card: every later card would fail the same way (and tell admins again).
+      if (/chat not found|user not found|peer_id_invalid|chat_id is empty/.test(description(error))) return { kind: 'inactive', reason };
       if (/not enough rights|have no rights|chat_write_forbidden|need administrator rights/.test(description(error))) return { kind: 'inactive', reason };
       return { kind: 'permanent', reason };
     }

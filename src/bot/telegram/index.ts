@@ -316,6 +316,14 @@ export function createTelegramBot(config: Config, deps: TelegramDeps): TelegramP
     ctx.socbot = await resolveRequest(resolveDeps, ctx.from, ctx.chat);
     if (ctx.myChatMember) return next(); // membership changes are judged by the membership feature
     const { user, chat } = ctx.socbot;
+    // A person writing to the bot proves their private chat works again (after "chat not found", say).
+    if (chat?.kind === 'private' && !chat.active && chat.migratedTo === undefined && ctx.chat?.type === 'private' && ctx.message) {
+      await approvals.markActive(PLATFORM, chat.id).catch((error: unknown) => logger.warn('chat not reactivated', telegramErrorMeta(error)));
+    }
+    // Someone who switched their app's language gets cards in it too, not only command replies.
+    if (chat?.kind === 'private' && ctx.chat?.type === 'private' && ctx.from?.language_code && chat.locale !== ctx.socbot.locale) {
+      await approvals.setChatLocale(PLATFORM, chat.id, ctx.socbot.locale).catch((error: unknown) => logger.warn('chat language not stored', telegramErrorMeta(error)));
+    }
     const bannedUser = user?.status === 'banned' && !(ctx.from && adminIds.has(String(ctx.from.id)));
     const bannedChat = chat?.status === 'banned' && chat.kind === 'group';
     if (bannedChat && ctx.chat && !leftBanned.has(String(ctx.chat.id))) {

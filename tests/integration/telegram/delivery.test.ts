@@ -1,7 +1,7 @@
 /**
- * Deliveries through the whole app when Telegram misbehaves (reliability catalogue 5, 6, 7, 10, 11), scaled
+ * Deliveries through the whole app when Telegram misbehaves (reliability catalogue 5–11), scaled
  * down: an outage of 500s and connection resets, a 429 on one chat, a timeout after Telegram accepted a card,
- * a group upgraded while cards were queued for it, and HTML the server refuses to parse.
+ * a chat that no longer exists, a group upgraded while cards were queued for it, and HTML the server refuses to parse.
  */
 import { Writable } from 'node:stream';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -146,6 +146,45 @@ describe('timeout after Telegram accepted the card (catalogue 7)', () => {
     const resent = (await h.audit()).filter((e) => e.action === 'delivery.resent');
     expect(resent).toHaveLength(1);
     expect(resent[0]?.target).toBe(`chat:telegram:${admin.id}`);
+  });
+});
+
+describe('400 chat not found (catalogue 9)', () => {
+  it('is terminal for the chat: one attempt, reason recorded, admins told once; a person who writes again is back', async () => {
+    h = await startHarness();
+    await greetAdmins(h);
+    const { fake, admin } = h;
+    const gone = await approveGroup(h, -1009090909090, 'Deleted group');
+    fake.failChat(gone.id, 'not-found');
+    await h.inject(draft('nf1', { title: 'Lost one' }));
+    await fake.waitFor(() => fake.messagesIn(admin.id).find((m) => m.visible.includes('no longer accepts messages')), 5000, 'admin notice');
+    await h.inject(draft('nf2', { title: 'Lost two' }));
+    await fake.waitFor(() => fake.messagesIn(admin.id).find((m) => m.visible.includes('Lost two')));
+    await h.app.worker.idle();
+    expect(fake.callsOf('sendMessage').filter((c) => String(c.payload.chat_id) === String(gone.id) && !c.ok)).toHaveLength(1);
+    const notices = fake.messagesIn(admin.id).filter((m) => m.visible.includes('no longer accepts messages'));
+    expect(notices).toHaveLength(1);
+    expect(notices[0]?.visible).toContain('Deleted group (-1009090909090) no longer accepts messages (Bad Request: chat not found)');
+    expect(h.app.outbox.deadLetters(10).map((d) => d.reason)).toContain('chat inactive: Bad Request: chat not found');
+    fake.message(admin, fake.privateChat(admin), '/debug');
+    const debug = await fake.waitFor(() => fake.messagesIn(admin.id).find((m) => m.visible.includes('Diagnostics')));
+    expect(debug.visible).toContain('chat inactive: Bad Request: chat not found');
+
+    // A person's chat: "chat not found" parks it, and their next message shows it works again.
+    const person = fake.user(818181818, 'Returning');
+    fake.message(person, fake.privateChat(person), '/start');
+    const prompt = await fake.waitFor(() => fake.messagesIn(admin.id).find((m) => m.visible.includes('Returning')));
+    fake.press(admin, admin.id, prompt.messageId, '✅ Approve');
+    await fake.waitFor(() => fake.messagesIn(person.id).find((m) => m.visible.includes('approved your access')));
+    fake.failChat(person.id, 'not-found');
+    await h.inject(draft('nf3', { title: 'While unreachable' }));
+    await fake.waitFor(() => fake.messagesIn(admin.id).filter((m) => m.visible.includes('no longer accepts messages')).length === 2, 5000, 'parked');
+    expect(await h.app.telegram.directory.getChat('telegram', String(person.id))).toMatchObject({ active: false });
+    fake.failChat(person.id, undefined);
+    fake.message(person, fake.privateChat(person), '/ping');
+    await fake.waitFor(() => fake.messagesIn(person.id).find((m) => m.visible.includes('Alive')));
+    await h.inject(draft('nf4', { title: 'Reachable again' }));
+    await fake.waitFor(() => fake.messagesIn(person.id).find((m) => m.visible.includes('Reachable again')), 5000, 'delivered again');
   });
 });
 

@@ -145,6 +145,8 @@ describe('groups', () => {
     const attempts = fake.calls.filter((c) => c.method === 'sendMessage' && String(c.payload.chat_id) === String(user.id) && !c.ok);
     expect(attempts).toHaveLength(1);
     expect(fake.messagesIn(admin.id).filter((m) => m.visible.includes('no longer accepts messages'))).toHaveLength(1);
+    // Admins recognise the chat by its name; the id stays for /users.
+    expect(fake.messagesIn(admin.id).find((m) => m.visible.includes('no longer accepts messages'))?.visible).toContain('Leaver (313131313) no longer accepts messages');
     expect(await h.app.telegram.directory.getChat('telegram', String(user.id))).toMatchObject({ active: false });
 
     // The same via my_chat_member for a group that removed the bot.
@@ -183,5 +185,27 @@ describe('groups', () => {
     fake.message(admin, group, '/start@socbot_test_bot');
     await fake.waitFor(() => fake.messagesIn(admin.id).find((m) => m.visible.includes('Unknown group') && m.visible.includes('Access request for a chat')));
     await fake.waitFor(() => fake.messagesIn(group.id).find((m) => m.visible.includes('access request for this chat has been sent')));
+  });
+
+  it('a group asks once however often it is added or sends /start, and sees no incident data meanwhile', async () => {
+    h = await startHarness();
+    await greetAdmins(h);
+    const { fake, admin, admin2 } = h;
+    const group = fake.group(-1001200000012, 'Noisy group');
+    const stranger = fake.user(900000012, 'Noisy');
+    fake.myChatMember(stranger, group, 'left', 'member');
+    for (let i = 0; i < 3; i++) fake.message(stranger, group, i % 2 ? '/start@socbot_test_bot' : '/start');
+    fake.myChatMember(stranger, group, 'member', 'administrator'); // promoted: not a new arrival
+    await fake.drained();
+    await fake.waitFor(() => fake.messagesIn(admin2.id).some((m) => m.visible.includes('Noisy group')));
+    for (const id of [admin.id, admin2.id]) expect(fake.messagesIn(id).filter((m) => m.visible.includes('Noisy group'))).toHaveLength(1);
+    expect((await h.audit()).filter((e) => e.action === 'approval.requested' && e.target === `chat:telegram:${group.id}`)).toHaveLength(1);
+    await h.inject(draft('n1', { title: 'Secret incident' }));
+    await fake.waitFor(() => fake.messagesIn(admin.id).some((m) => m.visible.includes('Secret incident')));
+    fake.message(stranger, group, '/ping');
+    await fake.drained();
+    const seen = fake.messagesIn(group.id).map((m) => m.visible);
+    expect(seen.some((v) => /Secret incident|Alive/.test(v))).toBe(false);
+    expect(seen.filter((v) => v.includes('still waiting'))).toHaveLength(3);
   });
 });

@@ -5,6 +5,7 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { AppError } from '../../../src/core/errors.js';
+import { draft } from '../../support/memory.js';
 import { ADMIN2_ID, ADMIN_ID, startHarness, type Harness } from './harness.js';
 
 let h: Harness;
@@ -94,5 +95,32 @@ describe('languages', () => {
     fake.message(ru, fake.privateChat(ru), '/ping');
     const inRussian = await fake.waitFor(() => fake.messagesIn(ADMIN_ID).find((m) => m.visible.includes('Работаю')));
     expect(inRussian.visible).toMatch(/❌ fake: сбой с .* \(учётные данные отклонены, проверьте настройки, неудачных опросов: 2\)/);
+  });
+
+  it('someone who switches their app to Russian gets cards in Russian from then on', async () => {
+    h = await startHarness();
+    const { fake, admin } = h;
+    fake.message(admin, fake.privateChat(admin), '/start');
+    await fake.waitFor(() => fake.messagesIn(admin.id).find((m) => m.visible.includes('administrator')));
+    const en = fake.user(654654654, 'Olga', { language_code: 'en' });
+    fake.message(en, fake.privateChat(en), '/start');
+    const prompt = await fake.waitFor(() => fake.messagesIn(admin.id).find((m) => m.visible.includes('Olga')));
+    fake.press(admin, admin.id, prompt.messageId, '✅ Approve');
+    await fake.waitFor(() => fake.messagesIn(en.id).find((m) => m.visible.includes('approved your access')));
+    await h.inject(draft('l1', { title: 'First card' }));
+    const first = await fake.waitFor(() => fake.messagesIn(en.id).find((m) => m.visible.includes('First card')));
+    expect(first.visible).toContain('Severity: High');
+
+    const ru = fake.user(654654654, 'Olga', { language_code: 'ru' });
+    fake.message(ru, fake.privateChat(ru), '/help');
+    await fake.waitFor(() => fake.messagesIn(en.id).find((m) => m.visible.startsWith('Команды')));
+    await h.inject(draft('l2', { title: 'Second card' }));
+    const second = await fake.waitFor(() => fake.messagesIn(en.id).find((m) => m.visible.includes('Second card')));
+    expect(second.visible).toContain('Уровень опасности: Высокий');
+    expect(labels(second)).toContain('✅ Принять в работу');
+    // A message without a language (some clients omit it) changes nothing.
+    fake.message(fake.user(654654654, 'Olga'), fake.privateChat(ru), '/ping');
+    await fake.waitFor(() => fake.messagesIn(en.id).find((m) => m.visible.includes('Alive')));
+    expect((await h.app.telegram.directory.getChat('telegram', '654654654'))?.locale).toBe('ru');
   });
 });

@@ -125,7 +125,7 @@ describe('notifier', () => {
     fake.failChat('501', 'blocked');
     expect(await failureOf(n.post('501', i))).toMatchObject({ kind: 'inactive' });
     fake.failChat('-502', 'not-found');
-    expect(await failureOf(n.post('-502', i))).toMatchObject({ kind: 'permanent', reason: 'Bad Request: chat not found' });
+    expect(await failureOf(n.post('-502', i))).toMatchObject({ kind: 'inactive', reason: 'Bad Request: chat not found' });
     fake.failChat('-503', { migrateTo: '-1005030000' });
     expect(await failureOf(n.digest('-503', [i]))).toEqual({ kind: 'migrated', newChatId: '-1005030000' });
     fake.failNext('sendMessage', 500, 'Internal Server Error');

@@ -86,6 +86,28 @@ describe('forged, foreign and stale presses', () => {
     expect((await h.audit()).filter((e) => e.action.startsWith('approval.') && e.action !== 'approval.requested')).toHaveLength(1);
   });
 
+  it('the same admin pressing twice at once, or approve after deny, changes nothing more and says who decided', async () => {
+    h = await startHarness();
+    await greetAdmins(h);
+    const { fake, admin } = h;
+    const target = fake.user(135792469, 'Twice');
+    const prompt = await requestFrom(h, target);
+    const deny = dataOf(prompt, '❌ Deny');
+    const approve = dataOf(prompt, '✅ Approve');
+    const first = fake.pressData(admin, admin.id, prompt.messageId, deny);
+    const second = fake.pressData(admin, admin.id, prompt.messageId, deny);
+    const answers = [await fake.waitFor(() => fake.answerOf(first)), await fake.waitFor(() => fake.answerOf(second))];
+    expect(answers.filter((a) => a.text === 'Done: denied.')).toHaveLength(1);
+    expect(answers.find((a) => a.text !== 'Done: denied.')?.text).toMatch(/^Already denied by Admin \(@siem_admin\) \[telegram:111222333\] at \d{4}-/);
+    const late = fake.pressData(admin, admin.id, prompt.messageId, approve);
+    expect((await fake.waitFor(() => fake.answerOf(late))).text).toMatch(/^Already denied by Admin/);
+    expect(await userStatus(h, target.id)).toBe('denied');
+    expect((await h.audit()).filter((e) => e.action.startsWith('approval.') && e.action !== 'approval.requested')).toHaveLength(1);
+    await fake.waitFor(() => fake.messagesIn(target.id).some((m) => m.visible.includes('declined')));
+    await fake.drained();
+    expect(fake.messagesIn(target.id).filter((m) => m.visible.includes('declined'))).toHaveLength(1);
+  });
+
   it('a re-delivered batch of updates is handled once', async () => {
     h = await startHarness();
     await greetAdmins(h);
@@ -235,10 +257,10 @@ describe('secrets', () => {
     await greetAdmins(h);
     const url = `${fake.url}/bot${fake.token}/sendMessage`;
     fake.failNext('sendMessage', 500, `Internal Server Error while calling ${url}`);
-    fake.failNext('sendMessage', 400, `Bad Request: chat not found (${url})`);
+    fake.failNext('sendMessage', 400, `Bad Request: message text is empty (${url})`);
     await h.inject(draft('t1', { title: 'Token test' }));
     await fake.waitFor(() => lines.some((l) => l.includes('delivery failed')), 5000, 'a logged delivery failure');
-    // One admin gets the card after a retry; the other's copy is a dead letter (chat not found), which admins hear about.
+    // One admin gets the card after a retry; the other's copy is a dead letter (refused as empty), which admins hear about.
     await fake.waitFor(() => [h.admin.id, h.admin2.id].some((id) => fake.messagesIn(id).some((m) => m.visible.includes('Token test'))), 5000, 'delivered after a retry');
     await fake.waitFor(() => [h.admin.id, h.admin2.id].every((id) => fake.messagesIn(id).some((m) => m.visible.includes('failed for good'))), 5000, 'dead-letter notices');
     // An interactive reply refused with the token in the description.
