@@ -205,14 +205,15 @@ export function createIncidentService(deps: IncidentServiceDeps): IncidentServic
     const action = `forward.${forwarder.id}.update`;
     return perKey.run(`fwd:${forwarder.id}:${ref}`, async () => {
       const incident = await incidents.get(ref);
+      const state = incident?.forwards?.[forwarder.id];
       // Not (or no longer) forwarded: a later forward sends everything the incident has by then.
-      if (!incident || incident.forwards?.[forwarder.id]?.state !== 'done' || !forwarder.update) return true;
+      if (!incident || state?.state !== 'done' || !forwarder.update) return true;
       const previous = loop.previous ?? incident;
       try {
         await forwarder.update(incident, previous, stopping.signal);
         const what = loop.previous ? `${incident.subEvents.length - loop.previous.subEvents.length} new sub-events` : `resumed, ${incident.subEvents.length} sub-events in sync`;
         loop.previous = incident;
-        await audit(SYSTEM_ACTOR, action, ref, 'ok', `${what}${loop.attempts > 0 ? ` after ${loop.attempts + 1} tries` : ''}`);
+        await audit(SYSTEM_ACTOR, action, ref, 'ok', `${what}${loop.attempts > 0 ? ` after ${loop.attempts + 1} tries` : ''}${state.dryRun ? ' (dry run)' : ''}`);
         loop.attempts = 0;
         return true;
       } catch (error) {
@@ -424,12 +425,9 @@ export function createIncidentService(deps: IncidentServiceDeps): IncidentServic
     },
     async syncForwarders(incident: Incident, previous: Incident) {
       const ref = refOf(incident);
-      const tries: Promise<void>[] = [];
-      for (const [id, forwarder] of deps.forwarders) {
-        if (!forwarder.update || incident.forwards?.[id]?.state !== 'done' || !gainedContent(incident, previous)) continue;
-        tries.push(requestSync(id, ref, previous));
-      }
-      await Promise.all(tries);
+      const ids = [...deps.forwarders].filter(([id, f]) => f.update && incident.forwards?.[id]?.state === 'done').map(([id]) => id);
+      if (ids.length === 0 || !gainedContent(incident, previous)) return;
+      await Promise.all(ids.map((id) => requestSync(id, ref, previous)));
     },
     async resumeSyncs() {
       if (!deps.pendingSyncs) return;

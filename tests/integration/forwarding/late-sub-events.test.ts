@@ -70,6 +70,19 @@ describe('late sub-alerts after forwarding to SOAR', () => {
     expect(audit.map((e) => e.details)).toEqual(expect.arrayContaining(['2 new sub-events', '1 new sub-events']));
   });
 
+  it('in dry run they are logged, not sent, and the audit says dry run', async () => {
+    soar = await startFakeSoar();
+    const h = (current = await startForwarding({ soar, soarConfig: { dryRun: true } }));
+    await h.inject(sshDraft(3));
+    const card = await cardIn(h, h.admin.id);
+    h.fake.press(h.admin, h.admin.id, card.messageId, '→ SOAR');
+    await cardWhen(h, h.admin.id, card.messageId, (m) => m.visible.includes('🧪 SOAR: dry run'), 'dry-run card');
+    await h.inject(sshDraft(5));
+    const audit = await waitAudit(h, (a) => a.length > 0, 'dry-run sync audited');
+    expect(audit.map((e) => `${e.outcome} ${e.details ?? ''}`)).toEqual(['ok 2 new sub-events (dry run)']);
+    expect(soar.requests).toHaveLength(0);
+  });
+
   it('a sync SOAR fails is retried with backoff until the rows are there', async () => {
     const clock = offsetClock();
     soar = await startFakeSoar();
