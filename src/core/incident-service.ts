@@ -78,6 +78,8 @@ const SYSTEM_ACTOR = 'socbot';
 /** Longest single sleep of a waiting sync, so a moved clock or a new sub-event is noticed soon. */
 const SYNC_TICK_MS = 1000;
 const MAX_ERROR = 400;
+/** Longest wait between two tries of a forward a person is waiting for. */
+const MAX_FORWARD_WAIT_MS = 30_000;
 
 /** True when `incident` carries sub-events or assets that `previous` did not: something for a forwarder to add. */
 export function gainedContent(incident: Incident, previous: Incident): boolean {
@@ -166,6 +168,9 @@ export function createIncidentService(deps: IncidentServiceDeps): IncidentServic
         const retryable = isAppError(error) && error.retryable;
         if (!retryable || attempt === attempts || signal.aborted) break;
         const wait = Math.max(isAppError(error) ? (error.retryAfterMs ?? 0) : 0, (deps.forwardBackoffMs ?? 1000) * 2 ** (attempt - 1));
+        // Someone is waiting on the card: a receiver that asks for minutes gets a failed state (retryable from the
+        // card) now rather than a press that hangs until it times out.
+        if (wait > MAX_FORWARD_WAIT_MS) break;
         logger.warn('forward failed, retrying with the same key', { forwarder: forwarder.id, ref: refOf(incident), attempt, kind: errorKind(error) });
         await clock.sleep(wait, signal);
       }

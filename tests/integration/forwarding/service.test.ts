@@ -38,9 +38,13 @@ class ScriptedForwarder implements Forwarder {
     this.open?.();
     this.gate = undefined;
   }
+  /** Errors thrown by the next forward calls, in order. */
+  forwardFailures: Error[] = [];
   async forward(incident: Incident): Promise<ForwardResult> {
     this.forwards.push(incident);
     await this.gate;
+    const failure = this.forwardFailures.shift();
+    if (failure) throw failure;
     return this.dryRun ? { ref: 'dry-run', created: false, dryRun: true } : { ref: '2315', link: 'https://soar.example.org/#incidents/2315', created: this.forwards.length === 1 };
   }
   async update(incident: Incident, previous: Incident): Promise<void> {
@@ -166,6 +170,23 @@ describe('forward orchestration', () => {
     // Delivered for real: a further press sends nothing.
     await service.forward(ref, 'soar', analyst, signal);
     expect(forwarder.forwards).toHaveLength(2);
+  });
+
+  it('a retryable failure is tried again; the second try succeeds', async () => {
+    const { forwarder, service } = await setup();
+    forwarder.forwardFailures.push(new AppError('unavailable', 'HTTP 503'));
+    const retried = await service.forward(ref, 'soar', analyst, signal);
+    expect(retried.forwards?.soar?.state).toBe('done');
+    expect(forwarder.forwards).toHaveLength(2);
+  });
+
+  it('a receiver asking to wait minutes is not waited for: failed now, retryable from the card', async () => {
+    const { forwarder, service } = await setup();
+    forwarder.forwardFailures.push(new AppError('rate-limited', 'idmefv2 POST receiver/: HTTP 429', { retryAfterMs: 120_000 }));
+    const limited = await service.forward(ref, 'soar', analyst, signal);
+    expect(limited.forwards?.soar).toMatchObject({ state: 'failed', error: 'idmefv2 POST receiver/: HTTP 429' });
+    expect(forwarder.forwards).toHaveLength(1);
+    expect(service.cardActions(limited).map((a) => a.id)).toContain('fwd:soar');
   });
 
   it('a viewer is refused before anything is sent, and the refusal is audited', async () => {
