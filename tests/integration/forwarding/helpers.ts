@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { systemClock, type Clock } from '../../../src/core/clock.js';
 import type { IncidentDraft, SubEvent } from '../../../src/core/incident.js';
+import { createIncidentService, type IncidentServiceDeps } from '../../../src/core/incident-service.js';
 import type { Collection, Forwarder } from '../../../src/core/ports.js';
 import type { JsonValue } from '../../../src/core/reply.js';
 import { idmefv2ConfigSchema } from '../../../src/forwarders/idmefv2/config.js';
@@ -17,7 +18,8 @@ import { silentLogger } from '../../../src/lib/logger.js';
 import type { FakeTelegram, StoredMessage } from '../../support/fake-telegram.js';
 import { largeGroupIncident, memoryState, type FakeSoar } from '../../support/fakes/soar.js';
 import type { FakeIdmefv2Receiver } from '../../support/fakes/idmefv2.js';
-import { FakeSource } from '../../support/pipeline-harness.js';
+import { FakeSource, type createHarness } from '../../support/pipeline-harness.js';
+import { stringRecord } from '../../../src/store/records.js';
 import { startHarness, greetAdmins, type Harness, type HarnessOptions } from '../telegram/harness.js';
 
 export const KEY = 'INC-7001';
@@ -117,4 +119,21 @@ export async function approvedGroup(h: Harness, id: number, title: string) {
 export function tempStore(): { url: string; remove(): void } {
   const dir = mkdtempSync(join(tmpdir(), 'socbot-fwd-'));
   return { url: `sqlite://${join(dir, 'state.sqlite')}`, remove: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+/** The real incident service on a pipeline harness (no chat platform), retrying without waiting. */
+export function serviceOn(harness: Awaited<ReturnType<typeof createHarness>>, forwarders: readonly Forwarder[], extra: Partial<IncidentServiceDeps> = {}) {
+  return createIncidentService({
+    incidents: harness.incidents,
+    keys: harness.store.collection('incident-keys', stringRecord),
+    sources: new Map([[harness.source.id, harness.source]]),
+    forwarders: new Map(forwarders.map((f) => [f.id, f])),
+    pipeline: harness.pipeline,
+    audit: harness.audit,
+    clock: systemClock,
+    logger: silentLogger,
+    redact: (s) => s,
+    forwardBackoffMs: 1,
+    ...extra,
+  });
 }

@@ -7,13 +7,10 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { Actor } from '../../../src/core/access.js';
 import { AppError } from '../../../src/core/errors.js';
 import type { Incident } from '../../../src/core/incident.js';
-import { createIncidentService, pendingSyncRecord, type PendingSync } from '../../../src/core/incident-service.js';
+import { pendingSyncRecord, type PendingSync } from '../../../src/core/incident-service.js';
 import type { Forwarder, ForwardResult } from '../../../src/core/ports.js';
-import { systemClock } from '../../../src/core/clock.js';
-import { silentLogger } from '../../../src/lib/logger.js';
-import { stringRecord } from '../../../src/store/records.js';
 import { createHarness, eventually, FakeSource } from '../../support/pipeline-harness.js';
-import { KEY, sshDraft } from './helpers.js';
+import { KEY, serviceOn, sshDraft } from './helpers.js';
 
 const analyst: Actor = { platform: 'telegram', userId: '42', name: 'Anna', role: 'analyst', locale: 'en', chat: { id: '42', type: 'private' } };
 const signal = new AbortController().signal;
@@ -66,22 +63,7 @@ async function setup(options: { syncAttempts?: number } = {}) {
   const forwarder = new ScriptedForwarder();
   const pendingSyncs = harness.store.collection('forward-syncs', pendingSyncRecord);
   const make = () =>
-    createIncidentService({
-      incidents: harness.incidents,
-      keys: harness.store.collection('incident-keys', stringRecord),
-      sources: new Map([['elastic', harness.source]]),
-      forwarders: new Map([['soar', forwarder]]),
-      pipeline: harness.pipeline,
-      audit: harness.audit,
-      clock: systemClock,
-      logger: silentLogger,
-      redact: (s) => s,
-      forwardBackoffMs: 1,
-      pendingSyncs,
-      syncBackoffMs: 5,
-      syncMaxBackoffMs: 20,
-      ...(options.syncAttempts ? { syncAttempts: options.syncAttempts } : {}),
-    });
+    serviceOn(harness, [forwarder], { pendingSyncs, syncBackoffMs: 5, syncMaxBackoffMs: 20, ...(options.syncAttempts ? { syncAttempts: options.syncAttempts } : {}) });
   const service = make();
   close = async () => {
     forwarder.release();

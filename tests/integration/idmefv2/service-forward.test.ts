@@ -8,15 +8,14 @@ import { createForwardCommand } from '../../../src/commands/forward.js';
 import type { Actor, Role } from '../../../src/core/access.js';
 import { systemClock } from '../../../src/core/clock.js';
 import type { IncidentDraft } from '../../../src/core/incident.js';
-import { createIncidentService } from '../../../src/core/incident-service.js';
 import { lineText } from '../../../src/core/reply.js';
 import { idmefv2ConfigSchema } from '../../../src/forwarders/idmefv2/config.js';
 import { createIdmefv2Forwarder, messageId } from '../../../src/forwarders/idmefv2/index.js';
 import { silentLogger } from '../../../src/lib/logger.js';
-import { stringRecord } from '../../../src/store/records.js';
 import { startFakeIdmefv2Receiver, type FakeIdmefv2Receiver } from '../../support/fakes/idmefv2.js';
 import { FakeSource, createHarness } from '../../support/pipeline-harness.js';
 import { elasticGroupIncident } from '../../unit/idmefv2/incidents.js';
+import { serviceOn } from '../forwarding/helpers.js';
 
 function actor(role: Role): Actor {
   return { platform: 'telegram', userId: '42', name: 'Anna', role, locale: 'en', chat: { id: '42', type: 'private' } };
@@ -48,18 +47,7 @@ async function setup() {
     clock: systemClock,
     state: harness.store.collection('idmefv2-state', { parse: (v: unknown) => v as never }),
   });
-  const service = createIncidentService({
-    incidents: harness.incidents,
-    keys: harness.store.collection('incident-keys', stringRecord),
-    sources: new Map([['elastic', harness.source]]),
-    forwarders: new Map([['idmefv2', forwarder]]),
-    pipeline: harness.pipeline,
-    audit: harness.audit,
-    clock: systemClock,
-    logger: silentLogger,
-    redact: (s) => s,
-    forwardBackoffMs: 1,
-  });
+  const service = serviceOn(harness, [forwarder]);
   const command = createForwardCommand({ incidents: service });
   const run = async (args: string, role: Role = 'analyst') => {
     const reply = await command.run({ actor: actor(role), args, t: (key, vars) => `${key} ${JSON.stringify(vars ?? {})}`, signal: new AbortController().signal });
