@@ -7,7 +7,8 @@
  * - `/cleanls`: Sophos Central and SophosLabs Intelix (`sources.intelix`), admins only.
  *
  * The Central client is shared with the alert source (one token, one tenant cache); the Intelix client is
- * created here. `cleanls` is returned as well so a chat platform can drive the same dry run from a guided
+ * created here. The commands import no source: they declare what they read in commands/sophos-port.ts, and
+ * `centralReader`/`riskLookup` below adapt the real clients to it. `cleanls` is returned as well so a chat platform can drive the same dry run from a guided
  * conversation (bot/telegram/features/cleanls-conversation.ts).
  */
 import { createAlertsCommand } from '../commands/alerts.js';
