@@ -62,14 +62,35 @@ export function parseRetryAfter(value: string | string[] | undefined, now = Date
   return undefined;
 }
 
+/** The CA file, read once; an unreadable one is a configuration error naming the client, not a crash. */
+function readCaFile(name: string, caFile: string | undefined): Buffer | undefined {
+  if (!caFile) return undefined;
+  try {
+    return readFileSync(caFile);
+  } catch (error) {
+    const code = (error as { code?: string }).code ?? 'error';
+    throw new AppError('config', `${name}: caFile ${caFile} cannot be read (${code})`, { cause: error });
+  }
+}
+
 export function createHttpClient(options: HttpClientOptions): HttpClient {
-  const ca = options.caFile ? readFileSync(options.caFile) : undefined;
+  const ca = readCaFile(options.name, options.caFile);
   const maxBytes = options.maxBytes ?? DEFAULT_MAX_BYTES;
 
+  function urlOf(req: RequestOptions): URL {
+    return new URL(req.path, options.baseUrl.endsWith('/') ? options.baseUrl : `${options.baseUrl}/`);
+  }
+
+  /** How a call is named in errors: client, method, host and path; never the query, which may hold secrets. */
+  function whereOf(req: RequestOptions): string {
+    const url = urlOf(req);
+    return `${options.name} ${req.method ?? 'GET'} ${url.host}${url.pathname}`;
+  }
+
   async function send(req: RequestOptions): Promise<HttpResult<string>> {
-    const url = new URL(req.path, options.baseUrl.endsWith('/') ? options.baseUrl : `${options.baseUrl}/`);
+    const url = urlOf(req);
     for (const [k, v] of Object.entries(req.query ?? {})) if (v !== undefined) url.searchParams.set(k, String(v));
-    const where = `${options.name} ${req.method ?? 'GET'} ${url.host}${url.pathname}`;
+    const where = whereOf(req);
     const gotOptions: OptionsOfTextResponseBody = {
       method: req.method ?? 'GET',
       headers: { accept: 'application/json', ...options.headers, ...req.headers },
@@ -77,6 +98,9 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
       retry: { limit: 0 },
       throwHttpErrors: false,
       followRedirect: false,
+      // The size cap counts bytes off the wire: a compressed answer could inflate far past it in memory, so none
+      // is asked for (no Accept-Encoding) and none is inflated.
+      decompress: false,
       responseType: 'text',
       https: { rejectUnauthorized: true, ...(ca ? { certificateAuthority: ca } : {}) },
       ...(req.json !== undefined ? { json: req.json } : {}),
@@ -109,7 +133,7 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
     text: send,
     async request<T>(schema: ZodType<T>, req: RequestOptions): Promise<HttpResult<T>> {
       const res = await send(req);
-      const where = `${options.name} ${req.method ?? 'GET'} ${req.path.split('?')[0]}`;
+      const where = whereOf(req);
       let data: unknown;
       try {
         data = res.body === '' ? null : JSON.parse(res.body);

@@ -57,6 +57,7 @@ export function createIllumioClient(config: IllumioConfig, http?: HttpClient): I
       baseUrl: config.url,
       ...(config.caFile ? { caFile: config.caFile } : {}),
       timeoutMs: config.requestTimeout * 1000,
+      maxBytes: config.maxResponseBytes,
       headers: { authorization },
     });
   const eventsPath = `api/v2/orgs/${config.org}/events`;

@@ -49,6 +49,8 @@ export const illumioConfigSchema = z.object({
   maxRequestsPerPoll: z.number().int().min(1).max(1000).default(60),
   /** Per-request timeout in seconds. */
   requestTimeout: z.number().int().min(1).max(600).default(30),
+  /** Largest answer accepted, in bytes (10 000 events of a full window fit); larger ones fail as invalid-response. */
+  maxResponseBytes: z.number().int().min(1024).max(512 * 1024 * 1024).default(64 * 1024 * 1024),
   /** Resolve the workloads an event names to hostname and labels. */
   enrichWorkloads: z.boolean().default(true),
   /** Seconds a resolved workload (or label) is reused before it is read again. */

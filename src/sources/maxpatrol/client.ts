@@ -8,6 +8,7 @@ import { AppError, isAppError } from '../../core/errors.js';
 import type { Logger } from '../../core/logger.js';
 import { createHttpClient, type HttpClient, type RequestOptions } from '../../lib/http.js';
 import { registerSecret } from '../../lib/redact.js';
+import { createTokenCache, type FetchedToken } from '../../lib/token-cache.js';
 import type { MaxpatrolConfig } from './config.js';
 import {
   eventsCountSchema,
@@ -26,9 +27,9 @@ import { formatMpTime } from './time.js';
 export const LIST_SELECT = ['key', 'name', 'category', 'type', 'status', 'created', 'assigned'] as const;
 
 /** Used when the token answer has no `expires_in` (the seed says about 24 h; one hour is the safe guess). */
-const DEFAULT_TOKEN_LIFETIME_MS = 3_600_000;
-/** Renew this long before expiry, capped at a fifth of the lifetime for short-lived tokens. */
-const RENEW_MARGIN_MS = 60_000;
+const DEFAULT_TOKEN_LIFETIME_S = 3600;
+/** Renew this long before expiry (short-lived tokens at half-life). */
+const RENEW_MARGIN_S = 60;
 /**
  * After the token service refused the credentials, calls fail with the same error for this long without asking
  * again: button presses and refreshes must not hammer the login (LDAP accounts lock after a few failures).
@@ -86,11 +87,6 @@ export interface ClientDeps {
   readonly clock: Clock;
 }
 
-interface Token {
-  readonly value: string;
-  readonly renewAtMs: number;
-}
-
 /** The list request body; the order has a unique tiebreaker (`key`) so offset paging is deterministic. */
 export function listRequestBody(query: ListPageQuery): Record<string, unknown> {
   return {
@@ -117,14 +113,13 @@ function safeCode(value: string | undefined): string | undefined {
 
 export function createMaxpatrolClient(config: MaxpatrolConfig, deps: ClientDeps): MaxpatrolClient {
   const timeoutMs = config.requestTimeout * 1000;
-  const api: HttpClient = createHttpClient({ name: 'maxpatrol', baseUrl: config.url, caFile: config.caFile, timeoutMs });
-  const auth: HttpClient = createHttpClient({ name: 'maxpatrol-auth', baseUrl: config.authUrl, caFile: config.caFile, timeoutMs });
+  const common = { caFile: config.caFile, timeoutMs, maxBytes: config.maxResponseBytes };
+  const api: HttpClient = createHttpClient({ name: 'maxpatrol', baseUrl: config.url, ...common });
+  const auth: HttpClient = createHttpClient({ name: 'maxpatrol-auth', baseUrl: config.authUrl, ...common });
   const log = deps.logger;
-  let token: Token | undefined;
-  let inflight: Promise<Token> | undefined;
   let refused: { readonly untilMs: number; readonly error: AppError } | undefined;
 
-  async function requestToken(signal?: AbortSignal): Promise<Token> {
+  async function requestToken(signal?: AbortSignal): Promise<FetchedToken> {
     const res = await auth.text({
       method: 'POST',
       path: 'connect/token',
@@ -150,12 +145,10 @@ export function createMaxpatrolClient(config: MaxpatrolConfig, deps: ClientDeps)
     }
     const parsed = tokenResponseSchema.safeParse(body);
     if (!parsed.success) throw new AppError('invalid-response', 'maxpatrol login: token answer has no access_token', { status: res.status });
-    registerSecret(parsed.data.access_token);
     if (parsed.data.refresh_token) registerSecret(parsed.data.refresh_token);
-    const lifetimeMs = parsed.data.expires_in !== undefined ? parsed.data.expires_in * 1000 : DEFAULT_TOKEN_LIFETIME_MS;
-    const margin = Math.min(RENEW_MARGIN_MS, lifetimeMs / 5);
-    log.info('maxpatrol login ok', { expiresInS: Math.round(lifetimeMs / 1000) });
-    return { value: parsed.data.access_token, renewAtMs: deps.clock.now().getTime() + lifetimeMs - margin };
+    const expiresInS = parsed.data.expires_in ?? DEFAULT_TOKEN_LIFETIME_S;
+    log.info('maxpatrol login ok', { expiresInS: Math.round(expiresInS) });
+    return { value: parsed.data.access_token, expiresInS };
   }
 
   function loginRefused(status: number, text: string): AppError {
@@ -180,45 +173,41 @@ export function createMaxpatrolClient(config: MaxpatrolConfig, deps: ClientDeps)
     return new AppError('auth', `maxpatrol login refused (HTTP ${status}${code ? `, ${code}` : ''})`, { status });
   }
 
-  async function currentToken(signal?: AbortSignal): Promise<Token> {
-    const nowMs = deps.clock.now().getTime();
-    if (token && nowMs < token.renewAtMs) return token;
-    if (refused && nowMs < refused.untilMs) {
-      throw new AppError('auth', `${refused.error.message}; not retried before ${new Date(refused.untilMs).toISOString()}`, { status: refused.error.status });
-    }
-    // One login at a time: concurrent enrichment calls share it instead of logging in N times.
-    inflight ??= requestToken(signal)
-      .then((fresh) => {
+  const tokens = createTokenCache({
+    clock: deps.clock,
+    renewMarginS: RENEW_MARGIN_S,
+    defaultLifetimeS: DEFAULT_TOKEN_LIFETIME_S,
+    async fetch(signal) {
+      const nowMs = deps.clock.now().getTime();
+      if (refused && nowMs < refused.untilMs) {
+        throw new AppError('auth', `${refused.error.message}; not retried before ${new Date(refused.untilMs).toISOString()}`, { status: refused.error.status });
+      }
+      try {
+        const fresh = await requestToken(signal);
         refused = undefined;
         return fresh;
-      })
-      .catch((error: unknown) => {
+      } catch (error) {
         if (isAppError(error) && error.kind === 'auth') refused = { untilMs: deps.clock.now().getTime() + LOGIN_REFUSED_COOLDOWN_MS, error };
         throw error;
-      })
-      .finally(() => {
-        inflight = undefined;
-      });
-    token = await inflight;
-    return token;
-  }
+      }
+    },
+  });
 
   /** Runs `call` with a bearer token; on 401 logs in once more and retries once. */
   async function withAuth<T>(call: (authorization: string) => Promise<T>, signal?: AbortSignal): Promise<T> {
-    const first = await currentToken(signal);
+    const first = await tokens.get(signal);
     try {
-      return await call(`Bearer ${first.value}`);
+      return await call(`Bearer ${first}`);
     } catch (error) {
       if (!(isAppError(error) && error.kind === 'auth' && error.status === 401)) throw error;
-      // Another call may have renewed it already; only drop the token that failed.
-      if (token === first) token = undefined;
+      tokens.invalidate(first);
       log.info('maxpatrol token refused, logging in again');
-      const second = await currentToken(signal);
+      const second = await tokens.get(signal);
       try {
-        return await call(`Bearer ${second.value}`);
+        return await call(`Bearer ${second}`);
       } catch (retryError) {
         if (isAppError(retryError) && retryError.kind === 'auth' && retryError.status === 401) {
-          token = undefined;
+          tokens.invalidate(second);
           throw new AppError('auth', 'maxpatrol API refused a fresh token (HTTP 401): check the account and its API access', {
             status: 401,
             cause: retryError,
@@ -259,9 +248,9 @@ export function createMaxpatrolClient(config: MaxpatrolConfig, deps: ClientDeps)
   return {
     async login(signal) {
       // An explicit check (probe) always asks the token service, even during the cool-down.
-      token = undefined;
+      tokens.invalidate();
       refused = undefined;
-      await currentToken(signal);
+      await tokens.get(signal);
     },
 
     async listIncidents(query, signal) {

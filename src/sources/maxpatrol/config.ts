@@ -23,5 +23,7 @@ export const maxpatrolConfigSchema = z.object({
   scope: z.string().min(1).default('authorization offline_access mpx.api ptkb.api'),
   /** Per-request timeout in seconds. */
   requestTimeout: z.number().int().min(1).max(600).default(30),
+  /** Largest answer accepted, in bytes; a larger one is cut off and the poll fails as invalid-response. */
+  maxResponseBytes: z.number().int().min(1024).max(512 * 1024 * 1024).default(20 * 1024 * 1024),
 });
 export type MaxpatrolConfig = z.infer<typeof maxpatrolConfigSchema>;

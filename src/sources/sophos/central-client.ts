@@ -17,6 +17,7 @@ import { AppError, isAppError } from '../../core/errors.js';
 import type { Logger } from '../../core/logger.js';
 import { createHttpClient, type HttpResult } from '../../lib/http.js';
 import { registerSecret } from '../../lib/redact.js';
+import { createTokenCache, type FetchedToken } from '../../lib/token-cache.js';
 import { mapLimit } from './concurrency.js';
 import type { SophosConfig } from './config.js';
 import { withRetries } from './retry.js';
@@ -252,17 +253,16 @@ function collect<T extends { id: string }>(
 export function createSophosCentralClient(config: SophosConfig, deps: CentralClientDeps): SophosCentralClient {
   registerSecret(config.clientSecret);
   const log = deps.logger.child({ component: 'sophos-central' });
-  const auth = createHttpClient({ name: 'sophos-auth', baseUrl: config.authUrl, ...(config.caFile ? { caFile: config.caFile } : {}) });
-  const api = createHttpClient({ name: 'sophos', baseUrl: config.apiUrl, ...(config.caFile ? { caFile: config.caFile } : {}) });
+  const common = { ...(config.caFile ? { caFile: config.caFile } : {}), timeoutMs: config.requestTimeout * 1000, maxBytes: config.maxResponseBytes };
+  const auth = createHttpClient({ name: 'sophos-auth', baseUrl: config.authUrl, ...common });
+  const api = createHttpClient({ name: 'sophos', baseUrl: config.apiUrl, ...common });
   const hostPattern = new RegExp(config.apiHostPattern);
   const maxRetryWaitMs = config.maxRetryWait * 1000;
 
-  let token: { value: string; refreshAt: number } | undefined;
-  let tokenInFlight: Promise<string> | undefined;
   let directory: { value: TenantDirectory; expiresAt: number } | undefined;
   let directoryInFlight: Promise<TenantDirectory> | undefined;
 
-  async function fetchToken(signal: AbortSignal | undefined): Promise<string> {
+  async function fetchToken(signal: AbortSignal | undefined): Promise<FetchedToken> {
     const res = await withRetries(
       () =>
         auth.request(z.unknown(), {
@@ -283,20 +283,11 @@ export function createSophosCentralClient(config: SophosConfig, deps: CentralCli
     }
     const parsed = centralTokenSchema.safeParse(res.body);
     if (!parsed.success) throw new AppError('invalid-response', `sophos token: unexpected shape (${describeIssues(parsed.error)})`);
-    const lifetime = parsed.data.expires_in ?? 3600;
-    const usable = lifetime > TOKEN_MARGIN_S * 2 ? lifetime - TOKEN_MARGIN_S : lifetime / 2;
-    token = { value: parsed.data.access_token, refreshAt: deps.clock.now().getTime() + usable * 1000 };
-    log.debug('sophos token fetched', { expiresIn: lifetime });
-    return parsed.data.access_token;
+    log.debug('sophos token fetched', { expiresIn: parsed.data.expires_in });
+    return { value: parsed.data.access_token, expiresInS: parsed.data.expires_in };
   }
 
-  function accessToken(signal: AbortSignal | undefined): Promise<string> {
-    if (token && deps.clock.now().getTime() < token.refreshAt) return Promise.resolve(token.value);
-    tokenInFlight ??= fetchToken(signal).finally(() => {
-      tokenInFlight = undefined;
-    });
-    return tokenInFlight;
-  }
+  const tokens = createTokenCache({ clock: deps.clock, fetch: fetchToken, renewMarginS: TOKEN_MARGIN_S, defaultLifetimeS: 3600 });
 
   interface Call {
     readonly method?: 'GET' | 'DELETE';
@@ -309,7 +300,7 @@ export function createSophosCentralClient(config: SophosConfig, deps: CentralCli
   function call<T>(schema: ZodType<T>, req: Call): Promise<HttpResult<T>> {
     return withRetries(
       async () => {
-        const bearer = await accessToken(req.signal);
+        const bearer = await tokens.get(req.signal);
         return api.request(schema, {
           method: req.method ?? 'GET',
           path: req.path,
@@ -323,9 +314,7 @@ export function createSophosCentralClient(config: SophosConfig, deps: CentralCli
         maxRetryWaitMs,
         signal: req.signal,
         name: 'sophos',
-        onUnauthorized: () => {
-          token = undefined;
-        },
+        onUnauthorized: () => tokens.invalidate(),
       },
     );
   }

@@ -37,6 +37,10 @@ export const sophosConfigSchema = z.object({
   apiHostPattern: regex.default(DEFAULT_API_HOST_PATTERN),
   /** Sophos Central console to link cards to; no link when unset (per-alert links are not derivable). */
   consoleUrl: url.optional(),
+  /** Per-request timeout in seconds. */
+  requestTimeout: z.number().int().min(1).max(600).default(30),
+  /** Largest answer accepted, in bytes; a larger one is cut off and the call fails as invalid-response. */
+  maxResponseBytes: z.number().int().min(1024).max(512 * 1024 * 1024).default(20 * 1024 * 1024),
 });
 export type SophosConfig = z.infer<typeof sophosConfigSchema>;
 
@@ -51,5 +55,9 @@ export const intelixConfigSchema = z.object({
   concurrency: z.number().int().min(1).max(16).default(4),
   /** Longest Retry-After (seconds) waited in place once. */
   maxRetryWait: z.number().int().min(0).default(10),
+  /** Per-request timeout in seconds. */
+  requestTimeout: z.number().int().min(1).max(600).default(30),
+  /** Largest answer accepted, in bytes. */
+  maxResponseBytes: z.number().int().min(1024).max(512 * 1024 * 1024).default(20 * 1024 * 1024),
 });
 export type IntelixConfig = z.infer<typeof intelixConfigSchema>;

@@ -19,6 +19,7 @@ import { AppError, errorMessage, isAppError } from '../../core/errors.js';
 import type { Logger } from '../../core/logger.js';
 import { createHttpClient, type HttpResult } from '../../lib/http.js';
 import { redactText, registerSecret } from '../../lib/redact.js';
+import { createTokenCache, type FetchedToken } from '../../lib/token-cache.js';
 import { mapLimit } from './concurrency.js';
 import type { IntelixConfig } from './config.js';
 import { withRetries } from './retry.js';
@@ -162,16 +163,14 @@ export function createIntelixClient(config: IntelixConfig, deps: IntelixClientDe
   const basic = Buffer.from(`${config.clientId}:${config.clientSecret}`).toString('base64');
   registerSecret(basic);
   const log = deps.logger.child({ component: 'intelix' });
-  const ca = config.caFile ? { caFile: config.caFile } : {};
-  const auth = createHttpClient({ name: 'intelix-auth', baseUrl: config.authUrl, ...ca });
-  const api = createHttpClient({ name: 'intelix', baseUrl: config.apiUrl, ...ca });
+  const common = { ...(config.caFile ? { caFile: config.caFile } : {}), timeoutMs: config.requestTimeout * 1000, maxBytes: config.maxResponseBytes };
+  const auth = createHttpClient({ name: 'intelix-auth', baseUrl: config.authUrl, ...common });
+  const api = createHttpClient({ name: 'intelix', baseUrl: config.apiUrl, ...common });
   const maxRetryWaitMs = config.maxRetryWait * 1000;
 
-  let token: { value: string; refreshAt: number } | undefined;
-  let tokenInFlight: Promise<string> | undefined;
   const cache = new Map<string, { result: IntelixResult; expiresAt: number }>();
 
-  async function fetchToken(signal: AbortSignal | undefined): Promise<string> {
+  async function fetchToken(signal: AbortSignal | undefined): Promise<FetchedToken> {
     const res = await withRetries(
       () =>
         auth.request(z.unknown(), {
@@ -189,24 +188,15 @@ export function createIntelixClient(config: IntelixConfig, deps: IntelixClientDe
       if (res.status === 200) throw new AppError('invalid-response', 'intelix token: unexpected shape');
       throw new AppError('auth', `intelix token request rejected (HTTP ${res.status})`, { status: res.status });
     }
-    const lifetime = parsed.data.expires_in ?? 3600;
-    const usable = lifetime > TOKEN_MARGIN_S * 2 ? lifetime - TOKEN_MARGIN_S : lifetime / 2;
-    token = { value: parsed.data.access_token, refreshAt: deps.clock.now().getTime() + usable * 1000 };
-    return parsed.data.access_token;
+    return { value: parsed.data.access_token, expiresInS: parsed.data.expires_in };
   }
 
-  function accessToken(signal: AbortSignal | undefined): Promise<string> {
-    if (token && deps.clock.now().getTime() < token.refreshAt) return Promise.resolve(token.value);
-    tokenInFlight ??= fetchToken(signal).finally(() => {
-      tokenInFlight = undefined;
-    });
-    return tokenInFlight;
-  }
+  const tokens = createTokenCache({ clock: deps.clock, fetch: fetchToken, renewMarginS: TOKEN_MARGIN_S, defaultLifetimeS: 3600 });
 
   async function get<T>(schema: ZodType<T>, path: string, signal: AbortSignal | undefined): Promise<HttpResult<T>> {
     return withRetries(
       async () => {
-        const bearer = await accessToken(signal);
+        const bearer = await tokens.get(signal);
         const res = await api.request(z.unknown(), {
           path,
           headers: { authorization: bearer },
@@ -230,9 +220,7 @@ export function createIntelixClient(config: IntelixConfig, deps: IntelixClientDe
         maxRetryWaitMs,
         signal,
         name: 'intelix',
-        onUnauthorized: () => {
-          token = undefined;
-        },
+        onUnauthorized: () => tokens.invalidate(),
       },
     );
   }
