@@ -127,7 +127,9 @@ export function toAppError(error: unknown, what: string, signal?: AbortSignal): 
   if (error instanceof errors.ConnectionError || error instanceof errors.NoLivingConnectionsError) {
     // The message carries local/remote socket addresses; only a TLS hint is kept from it.
     const tls = /certificate|self[- ]signed|CERT_|SSL|TLS|unable to verify|altnames/i.test(error.message);
-    return new AppError('unavailable', `${where}: ${tls ? 'TLS verification failed' : 'connection failed'}`);
+    if (tls) return new AppError('unavailable', `${where}: TLS verification failed`);
+    const code = /\b(E[A-Z]{3,}|UND_ERR_[A-Z_]+)\b/.exec(error.message)?.[1];
+    return new AppError('unavailable', `${where}: connection failed${code ? ` (${code})` : ''}`);
   }
   if (error instanceof errors.ConfigurationError) return new AppError('config', `${where}: client configuration rejected`);
   const name = error instanceof Error ? error.name : 'unknown error';

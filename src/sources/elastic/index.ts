@@ -12,6 +12,7 @@ import { alertId, classify, groupRecordOf, mapLateSubAlerts, mapMainAlert, times
 import {
   alertByIdQuery,
   alertWindowQuery,
+  earlierTime,
   groupMainsQuery,
   groupMembersQuery,
   laterTime,
@@ -129,7 +130,7 @@ export function createElasticSource(config: ElasticConfig, deps: AdapterDeps): S
     const now = deps.clock.now();
     const cursor = parseCursor(cursorText);
     if (cursorText && !cursor) logger.warn('elastic cursor unreadable; starting from the initial look-back');
-    const to = now.toISOString();
+    const nowIso = now.toISOString();
     const from =
       cursor?.resume?.from ??
       (cursor?.t !== undefined
@@ -137,7 +138,7 @@ export function createElasticSource(config: ElasticConfig, deps: AdapterDeps): S
         : new Date(now.getTime() - config.initialLookback * 1000).toISOString());
 
     // 1. Read the window, page by page, deduplicated on the alert id (a re-written alert keeps its latest copy).
-    const query = alertWindowQuery(config, from, to);
+    const query = alertWindowQuery(config, from);
     const seen = new Map<string, AlertHit>();
     let quarantined = 0;
     let after: SortValue[] | undefined = cursor?.resume?.after;
@@ -151,7 +152,10 @@ export function createElasticSource(config: ElasticConfig, deps: AdapterDeps): S
       for (const hit of p.hits) {
         seen.delete(hit._id);
         seen.set(hit._id, hit);
-        newest = laterTime(newest, timestampOf(hit));
+        // An alert stamped ahead of our clock moves the cursor only up to now: the next window still starts
+        // before it, so alerts written in between by a correctly set Kibana are not skipped.
+        const ts = timestampOf(hit);
+        newest = laterTime(newest, ts === undefined ? undefined : earlierTime(ts, nowIso));
       }
       if (p.rawCount < config.pageSize) break;
       if (!p.last) throw new AppError('invalid-response', 'elastic alert search: hit without sort values, cannot page');

@@ -2,8 +2,10 @@
  * Pure mapping from Elastic Security alert documents to socbot drafts. No I/O: the source decides which hits
  * belong together, this file only turns them into `IncidentDraft`s and `SubEvent`s.
  */
-import { mergeAssets, SEVERITIES, type Assets, type Fact, type IncidentDraft, type Severity, type SubEvent } from '../../core/incident.js';
+import { mergeAssets, type Assets, type Fact, type IncidentDraft, type Severity, type SubEvent } from '../../core/incident.js';
 import { z } from 'zod';
+import { severityWord } from '../severity.js';
+import { cleanBlock, firstLine } from '../text.js';
 import { readField, readNumber, readString, readStrings, type AlertHit, type FieldSource, type GroupRecord } from './schema.js';
 
 export interface MapOptions {
@@ -44,14 +46,10 @@ const RISK_THRESHOLDS: readonly (readonly [number, Severity])[] = [
   [0, 'low'],
 ];
 
-function isSeverity(value: string): value is Severity {
-  return (SEVERITIES as readonly string[]).includes(value);
-}
-
 /** `kibana.alert.severity`, else the risk score band, else medium (an alert that says nothing is still an alert). */
 export function severityOf(doc: FieldSource): Severity {
-  const named = readString(doc, 'kibana.alert.severity', 'kibana.alert.rule.severity')?.toLowerCase();
-  if (named !== undefined && isSeverity(named)) return named;
+  const named = severityWord(readString(doc, 'kibana.alert.severity', 'kibana.alert.rule.severity'));
+  if (named !== undefined) return named;
   const risk = readNumber(doc, 'kibana.alert.risk_score') ?? readNumber(doc, 'kibana.alert.rule.risk_score');
   if (risk !== undefined) {
     for (const [min, severity] of RISK_THRESHOLDS) if (risk >= min) return severity;
@@ -77,10 +75,14 @@ export function statusOf(doc: FieldSource): { status?: string; statusKey?: strin
 
 // ---------------------------------------------------------------- times, links
 
+/** A date with a time but no offset: Elasticsearch reads it as UTC, while `Date.parse` would use the host's zone. */
+const NO_OFFSET = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?$/;
+
 function isoOrUndefined(value: string | undefined): string | undefined {
   if (value === undefined) return undefined;
+  const text = value.trim();
   // Date fields also accept epoch millis (`strict_date_optional_time||epoch_millis`), kept as sent in `_source`.
-  const ms = /^\d{1,15}$/.test(value) ? Number(value) : Date.parse(value);
+  const ms = /^\d{1,15}$/.test(text) ? Number(text) : Date.parse(NO_OFFSET.test(text) ? `${text}Z` : text);
   return Number.isNaN(ms) ? undefined : new Date(ms).toISOString();
 }
 
@@ -230,7 +232,7 @@ export function mapSubAlert(hit: AlertHit, options: MapOptions): SubEvent {
   const time = eventTimeOf(hit);
   return {
     id: hit._id,
-    title: readString(hit, 'message', 'kibana.alert.reason', 'kibana.alert.rule.name') ?? hit._id,
+    title: firstLine(readString(hit, 'message'), readString(hit, 'kibana.alert.reason'), readString(hit, 'kibana.alert.rule.name')) ?? hit._id,
     ...(time ? { time } : {}),
     severity: severityOf(hit),
     assets: assetsOf(hit),
@@ -261,12 +263,13 @@ export function mapMainAlert(hit: AlertHit, subs: readonly AlertHit[], options: 
   const { groupId } = classify(hit);
   const subEvents = inSequenceOrder(subs).map((s) => mapSubAlert(s, options));
   const ruleName = readString(hit, 'kibana.alert.rule.name');
-  const description = readString(hit, 'kibana.alert.reason', 'kibana.alert.rule.description');
+  const reason = readString(hit, 'kibana.alert.reason', 'kibana.alert.rule.description');
+  const description = reason === undefined ? undefined : cleanBlock(reason) || undefined;
   const link = alertLink(hit, options);
   const suppressed = readNumber(hit, 'kibana.alert.suppression.docs_count');
   return {
     sourceId: hit._id,
-    title: ruleName ?? description ?? hit._id,
+    title: firstLine(ruleName, description) ?? hit._id,
     severity: severityOf(hit),
     ...statusOf(hit),
     createdAt: eventTimeOf(hit) ?? timestamp,

@@ -47,13 +47,13 @@ export function ruleMatchQuery(config: MatchConfig): Query {
   return { bool: { should, minimum_should_match: 1 } };
 }
 
-/** Matching alerts with `from <= @timestamp <= to`. */
-export function alertWindowQuery(config: MatchConfig, from: string, to: string): Query {
-  return {
-    bool: {
-      filter: [{ range: { [TIMESTAMP]: { gte: from, lte: to, format: 'strict_date_optional_time' } } }, ruleMatchQuery(config)],
-    },
-  };
+/**
+ * Matching alerts with `@timestamp >= from` (and `<= to` when given). The poll leaves the window open-ended: an
+ * upper bound taken from our clock would hide every alert while that clock runs behind Kibana's.
+ */
+export function alertWindowQuery(config: MatchConfig, from: string, to?: string): Query {
+  const range = { gte: from, ...(to !== undefined ? { lte: to } : {}), format: 'strict_date_optional_time' };
+  return { bool: { filter: [{ range: { [TIMESTAMP]: range } }, ruleMatchQuery(config)] } };
 }
 
 /** The main (non building-block) alerts of the given groups, whatever their time. */
@@ -99,6 +99,13 @@ export function serializeCursor(cursor: ElasticCursor): string {
   if (cursor.resume) out.resume = cursor.resume;
   if (cursor.pending && Object.keys(cursor.pending).length > 0) out.pending = cursor.pending;
   return JSON.stringify(out);
+}
+
+/** The earlier of two ISO times (`b` when `a` is unreadable). */
+export function earlierTime(a: string | undefined, b: string): string {
+  if (a === undefined) return b;
+  const ta = Date.parse(a);
+  return Number.isNaN(ta) || ta > Date.parse(b) ? b : a;
 }
 
 /** The later of two ISO times; undefined only when both are. Keeps the cursor from moving backwards. */

@@ -113,7 +113,7 @@ export function createIllumioSource(config: IllumioConfig, deps: AdapterDeps): I
       if (parsed.success) {
         const ms = parsePceTime(parsed.data.timestamp) ?? fromMs;
         events.push({ event: parsed.data, ms });
-        newest = Math.max(newest, ms);
+        newest = Math.max(newest, Math.min(ms, nowMs));
         continue;
       }
       const href = typeof item === 'object' && item !== null && typeof (item as { href?: unknown }).href === 'string' ? (item as { href: string }).href : undefined;
@@ -126,7 +126,7 @@ export function createIllumioSource(config: IllumioConfig, deps: AdapterDeps): I
       const ts = typeof item === 'object' && item !== null ? (item as { timestamp?: unknown }).timestamp : undefined;
       const ms = typeof ts === 'string' ? parsePceTime(ts) : undefined;
       // A quarantined event was read all the same: it counts for the watermark and is not re-reported.
-      if (ms !== undefined) newest = Math.max(newest, ms);
+      if (ms !== undefined) newest = Math.max(newest, Math.min(ms, nowMs));
       if (href !== undefined) state.seen[href] = ms ?? newest;
     }
     // Event-time order (href as tie-breaker) so throttles decide the same way on a replayed poll.
@@ -184,7 +184,9 @@ export function createIllumioSource(config: IllumioConfig, deps: AdapterDeps): I
       );
     }
 
-    // The watermark is the newest event time read in finished windows, never older than before.
+    // The watermark is the newest event time read in finished windows, never older than before, and never ahead
+    // of our clock: one event stamped in the future (a skewed PCE, a bogus item) must not move the next window's
+    // start past events that are still to come. Future events stay in `seen`, so their re-reads are no-ops.
     const nextTs = new Date(Math.max(newest, watermarkMs ?? Number.NEGATIVE_INFINITY)).toISOString();
     const nextFrom = Date.parse(nextTs) - lookbackMs;
     const pruned = pruneSeen(state.seen, nextFrom);
@@ -192,7 +194,8 @@ export function createIllumioSource(config: IllumioConfig, deps: AdapterDeps): I
     pruneWindows(state.throttle, nextFrom);
     const nextCursor = writeCursor({ ts: nextTs, seen: pruned.seen, throttle: state.throttle, truncated: state.truncated + collected.truncated });
     lastCursor = nextCursor;
-    const more = !collected.complete;
+    // Asking again at once only helps when the watermark moved; otherwise the next scheduled poll retries.
+    const more = !collected.complete && (watermarkMs === undefined || Date.parse(nextTs) > watermarkMs);
     lastPoll = {
       at: new Date(nowMs).toISOString(),
       requests: client.requests() - requestsBefore,

@@ -17,12 +17,13 @@ import type { WorkloadInfo } from './enrich.js';
 import type { IllumioEvent } from './schema.js';
 import { parsePceTime } from './schema.js';
 import type { ThrottleWindow } from './throttle.js';
+import { severityWord } from '../severity.js';
+import { cleanLine, MAX_TITLE } from '../text.js';
 
 export const FILTERED = 'FILTERED';
 export const VALUE_FILTERED = 'illumio-value-filtered';
 export const VALUE_NONE = 'illumio-value-none';
 
-const MAX_TITLE = 200;
 const MAX_FACT = 300;
 const MAX_DETAIL = 300;
 const MAX_DETAILS = 20;
@@ -57,38 +58,28 @@ function str(value: unknown): string | undefined {
 
 // ---------------------------------------------------------------- text hygiene
 
-// C0/C1 controls, bidi overrides and isolates, zero-width characters: they reorder or hide text in chat clients.
-// eslint-disable-next-line no-control-regex
-const INVISIBLE = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]/g;
-
-/** One line, invisible characters removed, at most `max` code points (never splitting a surrogate pair). */
-export function clean(text: string, max: number): string {
-  const line = text.replace(INVISIBLE, '').replace(/[\r\n\t]+/g, ' ').trim();
-  const points = Array.from(line);
-  return points.length <= max ? line : `${points.slice(0, max - 1).join('')}…`;
-}
+/** One line, invisible characters removed, at most `max` code points (shared with the other sources). */
+export const clean = cleanLine;
 
 // ---------------------------------------------------------------- severity, link, time
 
+/** The PCE's syslog scale on top of the shared words (sources/severity.ts). */
 const PCE_SEVERITY: Readonly<Record<string, Severity>> = {
   emerg: 'critical',
   emergency: 'critical',
   alert: 'critical',
-  crit: 'critical',
-  critical: 'critical',
   err: 'high',
   error: 'high',
   warning: 'medium',
   warn: 'medium',
   notice: 'low',
-  info: 'info',
-  informational: 'info',
   debug: 'info',
 };
 
 export function severityOf(event: Pick<IllumioEvent, 'severity' | 'status'>, watcherSeverity: Severity | undefined): Severity {
   if (watcherSeverity) return watcherSeverity;
-  const mapped = PCE_SEVERITY[(event.severity ?? '').toLowerCase()] ?? 'info';
+  // Audit events without a (known) severity are routine: info, not medium as for alert sources.
+  const mapped = severityWord(event.severity, PCE_SEVERITY) ?? 'info';
   if (event.status === 'failure' && severityRank(mapped) < severityRank('low')) return 'low';
   return mapped;
 }

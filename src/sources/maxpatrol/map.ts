@@ -3,6 +3,8 @@
  * Vendor text is copied as is (names may hold `<`, `&`, `*`…): escaping is the renderer's job.
  */
 import { mergeAssets, type Assets, type Fact, type IncidentDraft, type Severity, type SubEvent } from '../../core/incident.js';
+import { severityWord } from '../severity.js';
+import { cleanBlock, firstLine } from '../text.js';
 import type { EntityGroups, IncidentCard, IncidentEvent, IncidentListItem } from './schema.js';
 import { isoOf, parseMpTime } from './time.js';
 
@@ -46,24 +48,17 @@ export function statusKeyOf(status: string | undefined): string | undefined {
  */
 export const DEFAULT_SEVERITY: Severity = 'medium';
 
+/** MP SIEM's own words on top of the shared ones (sources/severity.ts). */
 const SEVERITY_ALIASES: Readonly<Record<string, Severity>> = {
-  critical: 'critical',
-  'very high': 'critical',
   критическая: 'critical',
-  high: 'high',
   высокая: 'high',
-  medium: 'medium',
   средняя: 'medium',
-  low: 'low',
   низкая: 'low',
-  info: 'info',
-  informational: 'info',
   none: 'info',
 };
 
 export function normaliseSeverity(severity: string | undefined): Severity {
-  if (severity === undefined) return DEFAULT_SEVERITY;
-  return SEVERITY_ALIASES[severity.trim().toLowerCase()] ?? DEFAULT_SEVERITY;
+  return severityWord(severity, SEVERITY_ALIASES) ?? DEFAULT_SEVERITY;
 }
 
 /** `<url>/#/incident/incidents/view/{id}`, the UI route the public clients link to. */
@@ -122,12 +117,17 @@ export function mapEvent(event: IncidentEvent): SubEvent {
   const description = event.description?.trim();
   const time = isoOf(event.date);
   const ips = ipsInText(description);
+  const title = firstLine(description, event.id) ?? event.id;
+  const details: Record<string, string> = {};
+  if (event.date) details.date = event.date;
+  // A description longer than a title (or on several lines) stays readable in full among the details.
+  if (description && title !== description) details.description = cleanBlock(description, 2000);
   return {
     id: event.id,
-    title: description || event.id,
+    title,
     ...(time ? { time } : {}),
     ...(ips.length ? { assets: { ips } } : {}),
-    ...(event.date ? { details: { date: event.date } } : {}),
+    ...(Object.keys(details).length ? { details } : {}),
   };
 }
 
@@ -164,7 +164,8 @@ export function mapIncident(input: MapInput): IncidentDraft | undefined {
   const { item, card } = input;
   const createdAt = isoOf(item?.created) ?? isoOf(card?.created) ?? (input.fallbackCreatedAt ? isoOf(input.fallbackCreatedAt) : undefined);
   if (!createdAt) return undefined;
-  const key = card?.key ?? item?.key ?? input.id;
+  // An empty or blank key would become the `/forward` key of every such incident: fall back to the id.
+  const key = firstLine(card?.key, item?.key) ?? input.id;
   const status = normaliseStatus(card?.status ?? item?.status);
   const statusKey = statusKeyOf(status);
   const assigned = card?.assigned ?? item?.assigned;
@@ -173,7 +174,7 @@ export function mapIncident(input: MapInput): IncidentDraft | undefined {
   const rules = correlationRulesOf(card);
   const events = input.events ?? [];
   const subEvents = events.map(mapEvent);
-  const description = card?.description?.trim();
+  const description = card?.description ? cleanBlock(card.description) : undefined;
   const updatedAt = isoOf(card?.modified);
 
   const facts: Fact[] = [];
@@ -194,7 +195,7 @@ export function mapIncident(input: MapInput): IncidentDraft | undefined {
   return {
     sourceId: input.id,
     key,
-    title: card?.name?.trim() || item?.name?.trim() || key,
+    title: firstLine(card?.name, item?.name) ?? key,
     severity: normaliseSeverity(card?.severity ?? item?.severity),
     ...(status ? { status } : {}),
     ...(statusKey ? { statusKey } : {}),

@@ -231,7 +231,10 @@ export function createSophosSource(config: SophosConfig, deps: AdapterDeps, cent
     const first = failures[0]?.error;
     const kind: ErrorKind = new Set(failures.map((f) => f.error.kind)).size === 1 && first ? first.kind : 'unavailable';
     const retryAfterMs = kind === 'rate-limited' ? Math.max(...failures.map((f) => f.error.retryAfterMs ?? 0)) : undefined;
-    return new AppError(kind, `sophos: all ${failures.length} tenants failed (${kinds.join(', ')})`, {
+    // The first failure's own message says what went wrong (admins see only this message).
+    const detail = first ? `: ${first.message}` : '';
+    const count = failures.length === 1 ? 'the only tenant failed' : `all ${failures.length} tenants failed`;
+    return new AppError(kind, `sophos: ${count} (${kinds.join(', ')})${detail}`, {
       cause: first,
       ...(retryAfterMs !== undefined ? { retryAfterMs } : {}),
     });

@@ -4,6 +4,8 @@
  */
 import type { Fact, IncidentDraft, Severity } from '../../core/incident.js';
 import { mergeAssets } from '../../core/incident.js';
+import { severityWord } from '../severity.js';
+import { cleanBlock, cleanLine, firstLine } from '../text.js';
 import type { SophosAlert, SophosEndpoint } from './schema.js';
 
 /** What a card needs of an endpoint; built from `GET endpoint/v1/endpoints/{id}`. */
@@ -36,25 +38,11 @@ export function endpointInfo(endpoint: SophosEndpoint): EndpointInfo {
  * neither hidden by a minSeverity route nor shouted as critical.
  */
 export function mapSeverity(value: string | undefined): Severity {
-  switch (value?.trim().toLowerCase()) {
-    case 'critical':
-      return 'critical';
-    case 'high':
-      return 'high';
-    case 'medium':
-      return 'medium';
-    case 'low':
-      return 'low';
-    case 'info':
-    case 'informational':
-      return 'info';
-    default:
-      return 'medium';
-  }
+  return severityWord(value) ?? 'medium';
 }
 
 function fact(label: string, value: string | undefined): Fact[] {
-  const v = value?.trim();
+  const v = value === undefined ? undefined : cleanLine(value, 300);
   return v ? [{ label: `sophos-fact-${label}`, value: v }] : [];
 }
 
@@ -78,15 +66,16 @@ export function mapAlert(alert: SophosAlert, ctx: AlertContext): IncidentDraft {
     ...fact('person', person),
     ...fact('allowed-actions', alert.allowedActions?.join(', ')),
   ];
+  const description = alert.description ? cleanBlock(alert.description) : '';
   const correlation: Record<string, string> = { tenantId: ctx.tenant.id };
   if (alert.groupKey) correlation.groupKey = alert.groupKey;
   if (agent?.id) correlation.endpointId = agent.id;
   return {
     sourceId: alert.id,
-    title: alert.description?.trim() || alert.type?.trim() || alert.id,
+    title: firstLine(alert.description, alert.type) ?? alert.id,
     severity: mapSeverity(alert.severity),
     createdAt: alert.raisedAt,
-    ...(alert.description ? { description: alert.description } : {}),
+    ...(description ? { description } : {}),
     assets: mergeAssets({
       hosts: hostname ? [hostname] : [],
       ips: endpoint?.ips ?? [],

@@ -118,7 +118,7 @@ describe('Sophos source: partner with several tenants', () => {
     const error = await source.poll(undefined, signal).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(AppError);
     expect(error).toMatchObject({ kind: 'auth' });
-    expect((error as AppError).message).toBe('sophos: all 4 tenants failed (forbidden)');
+    expect((error as AppError).message).toMatch(/^sophos: all 4 tenants failed \(forbidden\): sophos GET 127\.0\.0\.1:\d+\/common\/v1\/alerts: HTTP 403$/);
   });
 
   it('a tenant rate-limited for long fails alone; mixed failures of all tenants throw as unavailable', async () => {

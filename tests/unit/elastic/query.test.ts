@@ -78,6 +78,9 @@ describe('query shape', () => {
       search_after: [1, 'a'],
     });
     expect(searchBody(q, 50)).not.toHaveProperty('search_after');
+    // Without an upper bound (what the poll sends) the range has only `gte`.
+    const open = alertWindowQuery({ rulePrefixes: ['TRI_'], tags: [], caseSensitive: false }, '2025-06-02T09:00:00.000Z');
+    expect(JSON.stringify(open)).toContain('"range":{"@timestamp":{"gte":"2025-06-02T09:00:00.000Z","format":"strict_date_optional_time"}}');
   });
 
   it('looks up main alerts of groups without building blocks', () => {
