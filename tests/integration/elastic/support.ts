@@ -2,6 +2,10 @@
 import { mergeDraft, type Incident, type IncidentDraft } from '../../../src/core/incident.js';
 import type { AdapterDeps, Clock, Collection } from '../../../src/core/ports.js';
 import type { JsonValue } from '../../../src/core/reply.js';
+import { memoryState, testClock } from '../../support/state.js';
+
+// Shared with the other sources' tests: a state that survives "restarts" (hand it to a new adapter) and a clock.
+export { memoryState, testClock };
 import { silentLogger } from '../../../src/lib/logger.js';
 import { elasticConfigSchema, type ElasticConfig } from '../../../src/sources/elastic/config.js';
 
@@ -19,37 +23,6 @@ export function config(url: string, overrides: Record<string, unknown> = {}): El
     pageSize: 50,
     ...overrides,
   });
-}
-
-/** A Collection that survives "restarts" (the same instance is handed to a new adapter), JSON round-tripped. */
-export function memoryState(): Collection<JsonValue> & { readonly data: Map<string, JsonValue> } {
-  const data = new Map<string, JsonValue>();
-  return {
-    data,
-    get: (id) => Promise.resolve(data.has(id) ? (JSON.parse(JSON.stringify(data.get(id))) as JsonValue) : undefined),
-    set: (id, value) => {
-      data.set(id, JSON.parse(JSON.stringify(value)) as JsonValue);
-      return Promise.resolve();
-    },
-    delete: (id) => Promise.resolve(data.delete(id)),
-    async *entries() {
-      for (const entry of [...data]) yield await Promise.resolve(entry);
-    },
-  };
-}
-
-export function testClock(start: string): Clock & { set(iso: string): void; advance(ms: number): void } {
-  let now = Date.parse(start);
-  return {
-    now: () => new Date(now),
-    sleep: () => Promise.resolve(),
-    set(iso) {
-      now = Date.parse(iso);
-    },
-    advance(ms) {
-      now += ms;
-    },
-  };
 }
 
 export function deps(clock: Clock, state: Collection<JsonValue> = memoryState()): AdapterDeps {

@@ -2,7 +2,8 @@ import type { IncidentDraft } from '../../../src/core/incident.js';
 import type { PollResult } from '../../../src/core/ports.js';
 import { illumioConfigSchema, type IllumioConfig } from '../../../src/sources/illumio/config.js';
 import { createIllumioSource, type IllumioSource } from '../../../src/sources/illumio/index.js';
-import { memoryState, PCE_SECRET, PCE_USER, recordingLogger, testClock, type FakePce } from '../../support/fakes/illumio.js';
+import { PCE_SECRET, PCE_USER, type FakePce } from '../../support/fakes/illumio.js';
+import { memoryState, recordingLogger, testClock } from '../../support/state.js';
 
 export const T0 = Date.parse('2026-03-02T07:00:00.000Z');
 export const SECOND = 1000;

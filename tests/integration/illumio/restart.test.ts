@@ -5,7 +5,8 @@
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { IncidentDraft } from '../../../src/core/incident.js';
-import { eventAt, illumioFixture, incidentLedger, memoryState, startFakePce, testClock, type FakePce, type Json } from '../../support/fakes/illumio.js';
+import { eventAt, illumioFixture, incidentLedger, startFakePce, type FakePce, type Json } from '../../support/fakes/illumio.js';
+import { memoryState, testClock } from '../../support/state.js';
 import { harness, ids, MINUTE, SECOND, T0 } from './helpers.js';
 
 const sample = illumioFixture<Json[]>('events_pretty_cool_events_sample.json');
@@ -111,7 +112,7 @@ describe('restart mid-stream', () => {
     const r = await h.poll(undefined);
     expect(r.drafts).toHaveLength(3);
     // Nothing was persisted by the adapter itself: its state namespace holds no cursor and no watermark.
-    expect([...h.state.map.keys()].filter((k) => !k.startsWith('wl:') && !k.startsWith('lb:'))).toEqual([]);
+    expect([...h.state.data.keys()].filter((k) => !k.startsWith('wl:') && !k.startsWith('lb:'))).toEqual([]);
     // Polling again with the old cursor (delivery failed, pipeline kept it) yields the same incidents.
     expect(ids((await h.poll(undefined)).drafts)).toEqual(ids(r.drafts));
   });

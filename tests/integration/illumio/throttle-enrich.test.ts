@@ -1,7 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { IncidentDraft } from '../../../src/core/incident.js';
 import { illumioDiagnostics } from '../../../src/sources/illumio/index.js';
-import { eventAt, illumioFixture, incidentLedger, memoryState, startFakePce, testClock, type FakePce, type Json, type PceObjects } from '../../support/fakes/illumio.js';
+import { eventAt, illumioFixture, incidentLedger, startFakePce, type FakePce, type Json, type PceObjects } from '../../support/fakes/illumio.js';
+import { memoryState, testClock } from '../../support/state.js';
 import { harness, HOUR, ids, MINUTE, SECOND, T0 } from './helpers.js';
 
 const sample = illumioFixture<Json[]>('events_pretty_cool_events_sample.json');

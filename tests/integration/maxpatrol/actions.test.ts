@@ -3,7 +3,7 @@ import { actorLabel } from '../../../src/core/access.js';
 import type { Incident } from '../../../src/core/incident.js';
 import type { IncidentAction, SourceAdapter } from '../../../src/core/ports.js';
 import { mpFixture, startFakeMaxpatrol, type FakeItem, type FakeMaxpatrol } from '../../support/fakes/maxpatrol.js';
-import { analyst, manualClock, signal, sourceFor, toIncident } from './helpers.js';
+import { analyst, testClock, signal, sourceFor, toIncident } from './helpers.js';
 
 const NOW = '2024-11-28T07:00:00.000Z';
 
@@ -25,7 +25,7 @@ describe('maxpatrol Confirm/Close and refresh', () => {
     const inc = items.find((i) => i.key === 'INC-1528') as FakeItem;
     fake.cards.set(inc.id, mpFixture('incident_detail.json'));
     fake.events.set(inc.id, mpFixture('incident_events.json'));
-    source = sourceFor(fake, manualClock(NOW));
+    source = sourceFor(fake, testClock(NOW));
     const { drafts } = await source.poll(undefined, signal());
     incident = toIncident(drafts.find((d) => d.key === 'INC-1528') ?? drafts[0]!);
   });

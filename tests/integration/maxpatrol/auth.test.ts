@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { AppError } from '../../../src/core/errors.js';
 import { LOGIN_REFUSED_COOLDOWN_MS } from '../../../src/sources/maxpatrol/client.js';
 import { startFakeMaxpatrol, type FakeMaxpatrol } from '../../support/fakes/maxpatrol.js';
-import { CLIENT_SECRET, PASSWORD, makeItems, manualClock, signal, sourceFor } from './helpers.js';
+import { CLIENT_SECRET, PASSWORD, makeItems, testClock, signal, sourceFor } from './helpers.js';
 
 const NOW = '2024-11-28T07:00:00.000Z';
 
@@ -18,7 +18,7 @@ describe('maxpatrol auth', () => {
   });
 
   it('logs in with a properly encoded password-grant form and sends the bearer token', async () => {
-    const source = sourceFor(fake, manualClock(NOW));
+    const source = sourceFor(fake, testClock(NOW));
     const result = await source.poll(undefined, signal());
     expect(result.drafts).toHaveLength(3);
 
@@ -41,7 +41,7 @@ describe('maxpatrol auth', () => {
   });
 
   it('reuses the token across polls until shortly before it expires, then logs in again', async () => {
-    const clock = manualClock(NOW);
+    const clock = testClock(NOW);
     const source = sourceFor(fake, clock);
     await source.poll(undefined, signal());
     clock.advance(30 * 60_000);
@@ -60,7 +60,7 @@ describe('maxpatrol auth', () => {
   });
 
   it('on a 401 logs in once again and retries the call', async () => {
-    const source = sourceFor(fake, manualClock(NOW));
+    const source = sourceFor(fake, testClock(NOW));
     await source.poll(undefined, signal());
     fake.revokeTokens();
     const result = await source.poll(undefined, signal());
@@ -73,7 +73,7 @@ describe('maxpatrol auth', () => {
   });
 
   it('a second 401 after a fresh login is an auth error, without a login loop', async () => {
-    const source = sourceFor(fake, manualClock(NOW));
+    const source = sourceFor(fake, testClock(NOW));
     fake.refuseAllTokens = true;
     const error = await source.poll(undefined, signal()).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(AppError);
@@ -84,7 +84,7 @@ describe('maxpatrol auth', () => {
   });
 
   it('wrong credentials are a clear auth error, with no API call and no login retried for a while', async () => {
-    const clock = manualClock(NOW);
+    const clock = testClock(NOW);
     const source = sourceFor(fake, clock, { password: 'wrong-password' });
     const error = await source.poll(undefined, signal()).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(AppError);
@@ -105,25 +105,25 @@ describe('maxpatrol auth', () => {
   });
 
   it('a wrong client secret is named as such', async () => {
-    const source = sourceFor(fake, manualClock(NOW), { clientSecret: 'not-the-secret' });
+    const source = sourceFor(fake, testClock(NOW), { clientSecret: 'not-the-secret' });
     await expect(source.poll(undefined, signal())).rejects.toMatchObject({ kind: 'auth', message: expect.stringMatching(/client secret/) });
   });
 
   it('the token service being down is "unavailable", not "auth"', async () => {
     fake.fail('token', { status: 503, body: 'down' });
-    const source = sourceFor(fake, manualClock(NOW));
+    const source = sourceFor(fake, testClock(NOW));
     await expect(source.poll(undefined, signal())).rejects.toMatchObject({ kind: 'unavailable' });
   });
 
   it('probe logs in afresh and reads one page of one item', async () => {
-    const source = sourceFor(fake, manualClock(NOW));
+    const source = sourceFor(fake, testClock(NOW));
     await source.poll(undefined, signal());
     await source.probe?.(signal());
     expect(fake.count('token')).toBe(2);
     const list = fake.requests.filter((r) => r.route === 'list').at(-1);
     expect(list?.body).toMatchObject({ offset: 0, limit: 1 });
 
-    const bad = sourceFor(fake, manualClock(NOW), { username: 'nobody' });
+    const bad = sourceFor(fake, testClock(NOW), { username: 'nobody' });
     await expect(bad.probe?.(signal())).rejects.toMatchObject({ kind: 'auth' });
     // An explicit probe asks the token service even during the cool-down after a refused login.
     const logins = fake.count('token');

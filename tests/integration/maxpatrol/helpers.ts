@@ -1,45 +1,13 @@
 import type { Actor } from '../../../src/core/access.js';
 import type { Incident, IncidentDraft } from '../../../src/core/incident.js';
-import type { AdapterDeps, Clock, Collection, PollResult, SourceAdapter } from '../../../src/core/ports.js';
-import type { JsonValue } from '../../../src/core/reply.js';
+import type { AdapterDeps, Clock, PollResult, SourceAdapter } from '../../../src/core/ports.js';
 import { silentLogger } from '../../../src/lib/logger.js';
 import { maxpatrolConfigSchema, type MaxpatrolConfig } from '../../../src/sources/maxpatrol/config.js';
 import { createMaxpatrolSource } from '../../../src/sources/maxpatrol/index.js';
 import type { FakeItem, FakeMaxpatrol } from '../../support/fakes/maxpatrol.js';
+import { memoryState, testClock } from '../../support/state.js';
 
-export interface ManualClock extends Clock {
-  set(iso: string): void;
-  advance(ms: number): void;
-}
-
-export function manualClock(startIso: string): ManualClock {
-  let now = Date.parse(startIso);
-  return {
-    now: () => new Date(now),
-    sleep: () => Promise.resolve(),
-    set(iso) {
-      now = Date.parse(iso);
-    },
-    advance(ms) {
-      now += ms;
-    },
-  };
-}
-
-export function memoryState(): Collection<JsonValue> {
-  const map = new Map<string, JsonValue>();
-  return {
-    get: (id) => Promise.resolve(map.get(id)),
-    set: (id, value) => {
-      map.set(id, value);
-      return Promise.resolve();
-    },
-    delete: (id) => Promise.resolve(map.delete(id)),
-    async *entries() {
-      for (const entry of map) yield entry;
-    },
-  };
-}
+export { testClock };
 
 export const PASSWORD = 'S3cr3t&p@ss=word+%';
 export const CLIENT_SECRET = 'client-secret-value';

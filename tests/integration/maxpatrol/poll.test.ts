@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { AppError } from '../../../src/core/errors.js';
 import { mpFixture, startFakeMaxpatrol, type FakeItem, type FakeMaxpatrol } from '../../support/fakes/maxpatrol.js';
-import { PipelineSim, makeItems, manualClock, signal, sourceFor } from './helpers.js';
+import { PipelineSim, makeItems, testClock, signal, sourceFor } from './helpers.js';
 
 const NOW = '2024-11-28T07:00:00.000Z';
 const fixtureItems = (): FakeItem[] => mpFixture<{ incidents: FakeItem[] }>('incidents_list_response.json').incidents;
@@ -26,7 +26,7 @@ describe('maxpatrol poll', () => {
       { id: 'no-zone-0000', key: 'INC-1530', name: 'Без зоны', status: 'New', created: '2024-11-28T06:55:00.12' },
       { id: 'offset-0000', key: 'INC-1531', name: 'Offset', status: 'New', created: '2024-11-28T09:56:00.5+03:00' },
     );
-    const source = sourceFor(fake, manualClock(NOW));
+    const source = sourceFor(fake, testClock(NOW));
     const result = await source.poll(undefined, signal());
 
     expect(result.drafts.map((d) => [d.key, d.createdAt])).toEqual([
@@ -70,7 +70,7 @@ describe('maxpatrol poll', () => {
   it('reads every page: 250 incidents with a page size of 50 arrive in one poll, once each, in order', async () => {
     const items = makeItems(250, '2024-11-28T06:00:00.000Z', 7);
     fake.add(...items);
-    const source = sourceFor(fake, manualClock(NOW), { pageSize: 50 });
+    const source = sourceFor(fake, testClock(NOW), { pageSize: 50 });
     const result = await source.poll(undefined, signal());
     expect(result.drafts.map((d) => d.sourceId)).toEqual(items.map((i) => i.id));
     expect(listBodies(fake).map((b) => b.offset)).toEqual([0, 50, 100, 150, 200]);
@@ -80,7 +80,7 @@ describe('maxpatrol poll', () => {
   it('stops at the page cap with more: true and the next polls continue until everything is read', async () => {
     const items = makeItems(250, '2024-11-28T06:00:00.000Z', 7);
     fake.add(...items);
-    const source = sourceFor(fake, manualClock(NOW), { pageSize: 50, maxPagesPerPoll: 2 });
+    const source = sourceFor(fake, testClock(NOW), { pageSize: 50, maxPagesPerPoll: 2 });
     const pipeline = new PipelineSim();
     const first = await pipeline.pollOnce(source);
     expect(first.more).toBe(true);
@@ -102,7 +102,7 @@ describe('maxpatrol poll', () => {
     const after = makeItems(45, '2024-11-28T06:20:00.000Z', 1000, 'c');
     const all = [...before, ...same, ...after];
     fake.add(...all);
-    const source = sourceFor(fake, manualClock(NOW), { pageSize: 50, maxPagesPerPoll: 1 });
+    const source = sourceFor(fake, testClock(NOW), { pageSize: 50, maxPagesPerPoll: 1 });
     const pipeline = new PipelineSim();
     await pipeline.drain(source);
     expect(new Set(pipeline.deliveries)).toEqual(new Set(all.map((i) => i.id)));
@@ -118,7 +118,7 @@ describe('maxpatrol poll', () => {
   it('makes progress even when more incidents share one millisecond than a poll reads', async () => {
     const same = makeItems(12, '2024-11-28T06:10:00.000Z', 0);
     fake.add(...same);
-    const source = sourceFor(fake, manualClock(NOW), { pageSize: 5, maxPagesPerPoll: 1 });
+    const source = sourceFor(fake, testClock(NOW), { pageSize: 5, maxPagesPerPoll: 1 });
     const pipeline = new PipelineSim();
     await pipeline.drain(source, 10);
     expect(new Set(pipeline.deliveries)).toEqual(new Set(same.map((i) => i.id)));
@@ -126,7 +126,7 @@ describe('maxpatrol poll', () => {
 
   it('a 500 outage throws, the cursor stays, and the next poll gets everything', async () => {
     fake.add(...makeItems(5, '2024-11-28T06:00:00.000Z', 1000, 'a'));
-    const source = sourceFor(fake, manualClock(NOW), { pageSize: 10 });
+    const source = sourceFor(fake, testClock(NOW), { pageSize: 10 });
     const pipeline = new PipelineSim();
     await pipeline.pollOnce(source);
     const saved = pipeline.cursor;
@@ -145,7 +145,7 @@ describe('maxpatrol poll', () => {
 
   it('a failure on a later page fails the whole poll (no partial result, cursor unchanged)', async () => {
     fake.add(...makeItems(30, '2024-11-28T06:00:00.000Z', 1000));
-    const source = sourceFor(fake, manualClock(NOW), { pageSize: 10 });
+    const source = sourceFor(fake, testClock(NOW), { pageSize: 10 });
     const pipeline = new PipelineSim();
     // The first page answers, the second fails: nothing of the partial read may be returned.
     fake.fail('list', { status: 502, body: 'bad gateway', after: 1 });
@@ -164,7 +164,7 @@ describe('maxpatrol poll', () => {
     ['wrong types', { status: 200, body: '{"incidents": "none"}' }],
   ])('%s → invalid-response, cursor unchanged', async (_name, fault) => {
     fake.add(...makeItems(2, '2024-11-28T06:00:00.000Z', 1000));
-    const source = sourceFor(fake, manualClock(NOW));
+    const source = sourceFor(fake, testClock(NOW));
     const pipeline = new PipelineSim();
     fake.fail('list', fault);
     await expect(pipeline.pollOnce(source)).rejects.toMatchObject({ kind: 'invalid-response' });
@@ -175,7 +175,7 @@ describe('maxpatrol poll', () => {
 
   it('quarantines items without an id or a readable time and delivers the rest', async () => {
     fake.add(...makeItems(3, '2024-11-28T06:00:00.000Z', 1000));
-    const source = sourceFor(fake, manualClock(NOW));
+    const source = sourceFor(fake, testClock(NOW));
     const good = makeItems(3, '2024-11-28T06:00:00.000Z', 1000);
     fake.fail('list', {
       status: 200,
@@ -198,7 +198,7 @@ describe('maxpatrol poll', () => {
       { id: 'hu-0000', key: 'INC-2002', name: hungarian, status: 'New', severity: 'Low', created: '2024-11-28T06:59:00Z' },
     );
     fake.cards.set('hu-0000', { ...mpFixture<Record<string, unknown>>('incident_detail.json'), id: 'hu-0000', key: 'INC-2002', name: hungarian, description: 'Leírás: ékezetes „idézőjelek” és <tag>' });
-    const source = sourceFor(fake, manualClock(NOW));
+    const source = sourceFor(fake, testClock(NOW));
     const { drafts } = await source.poll(undefined, signal());
     const byKey = new Map(drafts.map((d) => [d.key, d]));
     expect(byKey.get('INC-2001')?.title).toBe(html);
@@ -214,7 +214,7 @@ describe('maxpatrol poll', () => {
     fake.add(inc);
     fake.cards.set(inc.id, mpFixture('incident_detail.json'));
     fake.events.set(inc.id, mpFixture('incident_events.json'));
-    const source = sourceFor(fake, manualClock(NOW), { eventsLimit: 2 });
+    const source = sourceFor(fake, testClock(NOW), { eventsLimit: 2 });
     const { drafts } = await source.poll(undefined, signal());
     const [draft] = drafts;
     expect(draft?.subEvents.map((e) => e.id)).toEqual(['7c1e0b9a-3d2f-4e6a-9b8c-1a2b3c4d5e6f', '8d2f1c0b-4e3a-4f7b-8c9d-2b3c4d5e6f70']);
@@ -230,7 +230,7 @@ describe('maxpatrol poll', () => {
   it('a malformed card does not hold the incident back', async () => {
     fake.add(...makeItems(2, '2024-11-28T06:00:00.000Z', 1000));
     fake.fail('card', { status: 200, body: 'not json at all' });
-    const source = sourceFor(fake, manualClock(NOW));
+    const source = sourceFor(fake, testClock(NOW));
     const { drafts } = await source.poll(undefined, signal());
     expect(drafts).toHaveLength(2);
     expect(drafts[0]?.title).toBe('Incident a0');
@@ -241,14 +241,14 @@ describe('maxpatrol poll', () => {
   it('a card outage fails the poll rather than posting half-read incidents', async () => {
     fake.add(...makeItems(2, '2024-11-28T06:00:00.000Z', 1000));
     fake.fail('card', { status: 503 });
-    const source = sourceFor(fake, manualClock(NOW));
+    const source = sourceFor(fake, testClock(NOW));
     await expect(source.poll(undefined, signal())).rejects.toMatchObject({ kind: 'unavailable' });
   });
 
   it('re-reads the overlap cheaply once stored, and re-emits an incident whose status changed', async () => {
     const items = makeItems(4, '2024-11-28T06:58:00.000Z', 1000);
     fake.add(...items);
-    const source = sourceFor(fake, manualClock(NOW));
+    const source = sourceFor(fake, testClock(NOW));
     const pipeline = new PipelineSim();
     await pipeline.pollOnce(source);
     expect(fake.count('card')).toBe(4);
@@ -266,7 +266,7 @@ describe('maxpatrol poll', () => {
 
   it('re-emits everything when the pipeline did not save the cursor (failed enqueue)', async () => {
     fake.add(...makeItems(3, '2024-11-28T06:58:00.000Z', 1000));
-    const source = sourceFor(fake, manualClock(NOW));
+    const source = sourceFor(fake, testClock(NOW));
     const first = await source.poll(undefined, signal());
     expect(first.drafts).toHaveLength(3);
     // The pipeline could not store them and polls again with its old (absent) cursor.
@@ -277,7 +277,7 @@ describe('maxpatrol poll', () => {
 
   it('never moves the cursor backwards and does not let a future-dated incident push it past now', async () => {
     fake.add(...makeItems(2, '2024-11-28T06:00:00.000Z', 1000));
-    const source = sourceFor(fake, manualClock(NOW));
+    const source = sourceFor(fake, testClock(NOW));
     const ahead = JSON.stringify({ created: '2024-11-28T06:59:00.000Z' });
     const old = makeItems(1, '2024-11-28T06:57:00.000Z', 0, 'z');
     fake.add(...old);
@@ -293,7 +293,7 @@ describe('maxpatrol poll', () => {
 
   it('starts afresh from the initial look-back when the stored cursor is unreadable', async () => {
     fake.add(...makeItems(2, '2024-11-28T06:00:00.000Z', 1000));
-    const source = sourceFor(fake, manualClock(NOW), { initialLookback: 7200 });
+    const source = sourceFor(fake, testClock(NOW), { initialLookback: 7200 });
     const result = await source.poll('not json', signal());
     expect(result.drafts).toHaveLength(2);
     expect(listBodies(fake)[0]?.timeFrom).toBe('2024-11-28T05:00:00.000Z');

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startFakeMaxpatrol, type FakeMaxpatrol } from '../../support/fakes/maxpatrol.js';
-import { PipelineSim, makeItems, manualClock, sourceFor } from './helpers.js';
+import { PipelineSim, makeItems, testClock, sourceFor } from './helpers.js';
 
 const NOW = '2024-11-28T07:00:00.000Z';
 const OPTIONS = { pageSize: 10, maxPagesPerPoll: 2, lookback: 300 };
@@ -25,7 +25,7 @@ describe('maxpatrol restart mid-stream', () => {
   it('a fresh instance given the last saved cursor misses nothing; only ids seen before the restart repeat', async () => {
     const backlog = makeItems(120, '2024-11-28T06:00:00.000Z', 1000, 'a');
     fake.add(...backlog);
-    const clock = manualClock(NOW);
+    const clock = testClock(NOW);
     const pipeline = new PipelineSim();
     const before = sourceFor(fake, clock, OPTIONS);
     expect((await pipeline.pollOnce(before)).more).toBe(true);
@@ -49,7 +49,7 @@ describe('maxpatrol restart mid-stream', () => {
   it('a crash after enqueue but before the cursor write re-reads that poll, and nothing is missed', async () => {
     const backlog = makeItems(60, '2024-11-28T06:00:00.000Z', 1000, 'a');
     fake.add(...backlog);
-    const clock = manualClock(NOW);
+    const clock = testClock(NOW);
     const pipeline = new PipelineSim();
     const before = sourceFor(fake, clock, OPTIONS);
     await pipeline.pollOnce(before);
@@ -70,7 +70,7 @@ describe('maxpatrol restart mid-stream', () => {
   it('after a completed stream, a restart re-reads only the look-back overlap and delivers what arrived while down', async () => {
     const early = makeItems(30, '2024-11-28T06:40:00.000Z', 20_000, 'a');
     fake.add(...early);
-    const clock = manualClock(NOW);
+    const clock = testClock(NOW);
     const pipeline = new PipelineSim();
     await pipeline.drain(sourceFor(fake, clock, OPTIONS));
     const seenBeforeRestart = new Set(pipeline.deliveries);

@@ -15,9 +15,8 @@
  *
  * Documents keep the alerts-index layout: flat `kibana.alert.*` keys and nested ECS objects.
  */
-import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { createServer as createHttpsServer } from 'node:https';
-import type { AddressInfo } from 'node:net';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { FaultQueue, listen, streamHuge, utcMs, type TlsPair } from '../http-fake.js';
 
 export interface FakeHit {
   _index: string;
@@ -34,8 +33,8 @@ export type Fault =
   | { type: 'reset' }
   | { type: 'delay'; ms: number }
   | { type: 'partial-shards' }
-  /** A 200 answer with exactly this JSON text. */
-  | { type: 'body'; body: string };
+  /** A 200 answer with exactly this text (JSON unless `contentType` says otherwise). */
+  | { type: 'body'; body: string; contentType?: string };
 
 export interface RecordedRequest {
   method: string;
@@ -51,7 +50,7 @@ export interface FakeElasticsearchOptions {
   username?: string;
   password?: string;
   /** Serve HTTPS with this PEM key and certificate. */
-  tls?: { key: string; cert: string };
+  tls?: TlsPair;
   docs?: FakeHit[];
 }
 
@@ -62,8 +61,12 @@ export interface FakeElasticsearch {
   readonly requests: RecordedRequest[];
   /** Search requests only. */
   searches(): RecordedRequest[];
-  /** Queue a fault for a coming `_search`: `skip` searches pass first, then `times` searches get the fault. */
+  /** Queue a fault for a coming `_search`: `skip` searches pass first, then `times` (may be Infinity) get the fault. */
   fault(fault: Fault, options?: { times?: number; skip?: number }): void;
+  clearFaults(): void;
+  /** Stop answering (connection refused) until `up()`. */
+  down(): Promise<void>;
+  up(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -117,7 +120,7 @@ function valueAndCase(spec: unknown, name: string): { value: string; insensitive
 
 function timeOf(value: unknown): number {
   if (typeof value === 'number') return value;
-  return Date.parse(String(value));
+  return utcMs(value);
 }
 
 function matches(doc: FakeHit, query: unknown): boolean {
@@ -244,7 +247,7 @@ function esError(status: number, type: string, reason: string): string {
 export async function startFakeElasticsearch(options: FakeElasticsearchOptions = {}): Promise<FakeElasticsearch> {
   const docs: FakeHit[] = options.docs ?? [];
   const requests: RecordedRequest[] = [];
-  const faults: { fault: Fault; times: number; skip: number }[] = [];
+  const faults = new FaultQueue<'search', Fault>();
 
   const state = { docs };
 
@@ -268,17 +271,6 @@ export async function startFakeElasticsearch(options: FakeElasticsearchOptions =
     res.end(body);
   }
 
-  function nextFault(): Fault | undefined {
-    const entry = faults[0];
-    if (!entry) return undefined;
-    if (entry.skip > 0) {
-      entry.skip--;
-      return undefined;
-    }
-    entry.times--;
-    if (entry.times <= 0) faults.shift();
-    return entry.fault;
-  }
 
   async function applyFault(fault: Fault, res: ServerResponse): Promise<boolean> {
     switch (fault.type) {
@@ -292,30 +284,10 @@ export async function startFakeElasticsearch(options: FakeElasticsearchOptions =
         res.writeHead(200, { 'content-type': 'text/html', 'x-elastic-product': 'Elasticsearch' });
         res.end('<html><body><h1>Maintenance</h1></body></html>');
         return true;
-      case 'oversized': {
+      case 'oversized':
         // Chunked without content-length: the client must count while streaming, not trust a header.
-        res.writeHead(200, { 'content-type': 'application/json; charset=UTF-8', 'x-elastic-product': 'Elasticsearch' });
-        res.write('{"took":1,"timed_out":false,"hits":{"hits":[],"padding":"');
-        const chunk = 'x'.repeat(64 * 1024);
-        let sent = 0;
-        while (sent < fault.bytes && !res.destroyed) {
-          const ok = res.write(chunk);
-          sent += chunk.length;
-          if (!ok) {
-            await new Promise<void>((resolve) => {
-              const done = (): void => {
-                res.off('drain', done);
-                res.off('close', done);
-                resolve();
-              };
-              res.on('drain', done);
-              res.on('close', done);
-            });
-          }
-        }
-        if (!res.destroyed) res.end('"}}');
+        await streamHuge(res, fault.bytes, '{"took":1,"timed_out":false,"hits":{"hits":[],"padding":"', '"}}', { 'x-elastic-product': 'Elasticsearch' });
         return true;
-      }
       case 'reset':
         res.socket?.destroy();
         return true;
@@ -323,7 +295,7 @@ export async function startFakeElasticsearch(options: FakeElasticsearchOptions =
         await new Promise((resolve) => setTimeout(resolve, fault.ms));
         return false;
       case 'body':
-        send(res, 200, fault.body);
+        send(res, 200, fault.body, fault.contentType ? { 'content-type': fault.contentType } : {});
         return true;
       case 'partial-shards':
         send(res, 200, JSON.stringify({ took: 1, timed_out: false, _shards: { total: 2, successful: 1, skipped: 0, failed: 1 }, hits: { hits: [] } }));
@@ -400,7 +372,7 @@ export async function startFakeElasticsearch(options: FakeElasticsearchOptions =
       send(res, 404, esError(404, 'no_handler_found', `no handler for ${req.method ?? ''} ${path}`));
       return;
     }
-    const fault = nextFault();
+    const fault = faults.take('search');
     if (fault && (await applyFault(fault, res))) return;
     try {
       send(res, 200, search(decodeURIComponent(m[1] ?? ''), isObject(body) ? body : {}));
@@ -410,18 +382,17 @@ export async function startFakeElasticsearch(options: FakeElasticsearchOptions =
     }
   }
 
-  const listener = (req: IncomingMessage, res: ServerResponse): void => {
-    handle(req, res).catch(() => {
-      if (!res.headersSent) send(res, 500, esError(500, 'fake_internal', 'handler failed'));
-      else res.destroy();
-    });
-  };
-  const server: Server = options.tls ? createHttpsServer({ key: options.tls.key, cert: options.tls.cert }, listener) : createHttpServer(listener);
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
+  const server = await listen(
+    (req, res) =>
+      handle(req, res).catch(() => {
+        if (!res.headersSent) send(res, 500, esError(500, 'fake_internal', 'handler failed'));
+        else res.destroy();
+      }),
+    options.tls ? { tls: options.tls } : {},
+  );
 
   return {
-    url: `${options.tls ? 'https' : 'http'}://127.0.0.1:${port}`,
+    url: server.url,
     get docs() {
       return state.docs;
     },
@@ -431,12 +402,11 @@ export async function startFakeElasticsearch(options: FakeElasticsearchOptions =
     requests,
     searches: () => requests.filter((r) => r.path.endsWith('/_search')),
     fault(fault, opts = {}) {
-      faults.push({ fault, times: opts.times ?? 1, skip: opts.skip ?? 0 });
+      faults.add('search', fault, opts.times ?? 1, opts.skip ?? 0);
     },
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
+    clearFaults: () => faults.clear(),
+    down: () => server.down(),
+    up: () => server.up(),
+    close: () => server.close(),
   };
 }

@@ -9,13 +9,9 @@
  */
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import type { Clock } from '../../../src/core/clock.js';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { mergeDraft, type Incident, type IncidentDraft } from '../../../src/core/incident.js';
-import type { Logger } from '../../../src/core/logger.js';
-import type { Collection } from '../../../src/core/ports.js';
-import type { JsonValue } from '../../../src/core/reply.js';
+import { answerFault, FaultQueue, listen, utcMs, type HttpFault, type TlsPair } from '../http-fake.js';
 
 export function illumioFixture<T = unknown>(name: string): T {
   return JSON.parse(readFileSync(new URL(`../../fixtures/illumio/${name}`, import.meta.url), 'utf8')) as T;
@@ -29,14 +25,8 @@ export interface PceObjects {
   labels: Record<string, Json>;
 }
 
-export interface Fault {
-  readonly status: number;
-  readonly headers?: Readonly<Record<string, string>>;
-  readonly body?: string;
-  readonly contentType?: string;
-  /** Answer only after this long (a stalled PCE). */
-  readonly delayMs?: number;
-}
+/** Any status with headers and a raw body, a stall (`delayMs`), a reset connection or a huge answer. */
+export type Fault = HttpFault;
 
 export interface RecordedRequest {
   readonly method: string;
@@ -55,10 +45,14 @@ export interface FakePce {
   readonly requests: RecordedRequest[];
   /** `desc` (newest first, the PCE's habit) or `shuffle`. */
   order: 'desc' | 'shuffle';
-  /** Queue a fault for the next request(s) on a route. */
+  /** Queue a fault for the next request(s) on a route (`times` may be Infinity: until cleared). */
   fail(route: Route, fault: Fault, times?: number): void;
+  clearFaults(): void;
   eventRequests(): RecordedRequest[];
   objectRequests(): RecordedRequest[];
+  /** Stop answering (connection refused) until `up()`. */
+  down(): Promise<void>;
+  up(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -68,6 +62,8 @@ export interface FakePceOptions {
   readonly secret?: string;
   readonly events?: unknown[];
   readonly objects?: PceObjects;
+  /** Serve HTTPS with this key and certificate. */
+  readonly tls?: TlsPair;
 }
 
 export const PCE_USER = 'api_1a2b3c4d5e6f7a8b9';
@@ -79,7 +75,7 @@ function timeOf(item: unknown): number | undefined {
   if (typeof item !== 'object' || item === null) return undefined;
   if (times.has(item)) return times.get(item);
   const ts = (item as { timestamp?: unknown }).timestamp;
-  const parsed = typeof ts === 'string' ? Date.parse(ts) : Number.NaN;
+  const parsed = typeof ts === 'string' ? utcMs(ts) : Number.NaN;
   const ms = Number.isNaN(parsed) ? undefined : parsed;
   times.set(item, ms);
   return ms;
@@ -93,7 +89,7 @@ function send(res: ServerResponse, status: number, body: string, contentType = '
 export async function startFakePce(options: FakePceOptions = {}): Promise<FakePce> {
   const org = options.org ?? 1;
   const expectedAuth = `Basic ${Buffer.from(`${options.user ?? PCE_USER}:${options.secret ?? PCE_SECRET}`).toString('base64')}`;
-  const faults: Record<Route, Fault[]> = { events: [], objects: [] };
+  const faults = new FaultQueue<Route, Fault>();
   const requests: RecordedRequest[] = [];
 
   const state = {
@@ -105,8 +101,8 @@ export async function startFakePce(options: FakePceOptions = {}): Promise<FakePc
   function serveEvents(query: URLSearchParams, res: ServerResponse): void {
     const gte = query.get('timestamp[gte]');
     const lte = query.get('timestamp[lte]');
-    const gteMs = gte === null ? undefined : Date.parse(gte);
-    const lteMs = lte === null ? undefined : Date.parse(lte);
+    const gteMs = gte === null ? undefined : utcMs(gte);
+    const lteMs = lte === null ? undefined : utcMs(lte);
     if ((gte !== null && Number.isNaN(gteMs)) || (lte !== null && Number.isNaN(lteMs))) {
       send(res, 406, JSON.stringify([{ token: 'invalid_timestamp', message: 'timestamp must be RFC 3339' }]));
       return;
@@ -140,7 +136,7 @@ export async function startFakePce(options: FakePceOptions = {}): Promise<FakePc
     send(res, 200, JSON.stringify(found));
   }
 
-  const server: Server = createServer((req: IncomingMessage, res: ServerResponse) => {
+  const server = await listen(async (req: IncomingMessage, res: ServerResponse) => {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
     const query: Record<string, string> = {};
     for (const [k, v] of url.searchParams) query[k] = v;
@@ -150,15 +146,8 @@ export async function startFakePce(options: FakePceOptions = {}): Promise<FakePc
       return;
     }
     const route: Route = url.pathname === `/api/v2/orgs/${org}/events` ? 'events' : 'objects';
-    const fault = faults[route].shift();
-    if (fault) {
-      const answer = (): void => {
-        if (!res.destroyed) send(res, fault.status, fault.body ?? '', fault.contentType ?? 'application/json', fault.headers ?? {});
-      };
-      if (fault.delayMs) setTimeout(answer, fault.delayMs);
-      else answer();
-      return;
-    }
+    const fault = faults.take(route);
+    if (fault && (await answerFault(res, fault))) return;
     if (req.method !== 'GET') {
       send(res, 405, '');
       return;
@@ -166,12 +155,10 @@ export async function startFakePce(options: FakePceOptions = {}): Promise<FakePc
     if (route === 'events') serveEvents(url.searchParams, res);
     else if (/^\/api\/v2\/(orgs\/\d+\/(workloads|vens|labels|events)\/[^/]+|system_events\/[^/]+)$/.test(url.pathname)) serveObject(url.pathname, res);
     else send(res, 404, JSON.stringify([{ token: 'not_found' }]));
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
+  }, options.tls ? { tls: options.tls } : {});
 
   return {
-    url: `http://127.0.0.1:${port}`,
+    url: server.url,
     get events() {
       return state.events;
     },
@@ -192,15 +179,14 @@ export async function startFakePce(options: FakePceOptions = {}): Promise<FakePc
     },
     requests,
     fail(route, fault, times = 1) {
-      for (let i = 0; i < times; i++) faults[route].push(fault);
+      faults.add(route, fault, times);
     },
+    clearFaults: () => faults.clear(),
     eventRequests: () => requests.filter((r) => r.path === `/api/v2/orgs/${org}/events`),
     objectRequests: () => requests.filter((r) => r.path !== `/api/v2/orgs/${org}/events`),
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
+    down: () => server.down(),
+    up: () => server.up(),
+    close: () => server.close(),
   };
 }
 
@@ -211,69 +197,6 @@ export function eventAt(template: Json, time: string | number, patch: Json = {})
   const iso = typeof time === 'number' ? new Date(time).toISOString() : time;
   const copy = JSON.parse(JSON.stringify(template)) as Json;
   return { ...copy, href: `/orgs/1/events/${randomUUID()}`, timestamp: iso, ...patch };
-}
-
-// ------------------------------------------------------------------ test helpers (clock, logger, state)
-
-/** A clock the test moves by hand; `sleep` returns at once and moves time. */
-export function testClock(start: string): Clock & { set(iso: string): void; advance(ms: number): void } {
-  let now = Date.parse(start);
-  return {
-    now: () => new Date(now),
-    sleep: (ms) => {
-      now += ms;
-      return Promise.resolve();
-    },
-    set(iso) {
-      now = Date.parse(iso);
-    },
-    advance(ms) {
-      now += ms;
-    },
-  };
-}
-
-export interface LogRecord {
-  readonly level: 'error' | 'warn' | 'info' | 'debug';
-  readonly message: string;
-  readonly meta: Record<string, unknown>;
-}
-
-export function recordingLogger(): Logger & { readonly records: LogRecord[] } {
-  const records: LogRecord[] = [];
-  const make = (base: Record<string, unknown>): Logger => ({
-    error: (message, meta) => records.push({ level: 'error', message, meta: { ...base, ...meta } }),
-    warn: (message, meta) => records.push({ level: 'warn', message, meta: { ...base, ...meta } }),
-    info: (message, meta) => records.push({ level: 'info', message, meta: { ...base, ...meta } }),
-    debug: (message, meta) => records.push({ level: 'debug', message, meta: { ...base, ...meta } }),
-    child: (meta) => make({ ...base, ...meta }),
-  });
-  return Object.assign(make({}), { records });
-}
-
-/** The adapter's state namespace in memory, with TTLs on the given clock. */
-export function memoryState(clock: Clock): Collection<JsonValue> & { readonly map: Map<string, { value: JsonValue; expiresAt?: number }> } {
-  const map = new Map<string, { value: JsonValue; expiresAt?: number }>();
-  return {
-    map,
-    get: (id) => {
-      const entry = map.get(id);
-      if (!entry) return Promise.resolve(undefined);
-      if (entry.expiresAt !== undefined && entry.expiresAt <= clock.now().getTime()) {
-        map.delete(id);
-        return Promise.resolve(undefined);
-      }
-      return Promise.resolve(entry.value);
-    },
-    set: (id, value, ttlMs) => {
-      map.set(id, { value, ...(ttlMs ? { expiresAt: clock.now().getTime() + ttlMs } : {}) });
-      return Promise.resolve();
-    },
-    delete: (id) => Promise.resolve(map.delete(id)),
-    async *entries() {
-      for (const [id, entry] of map) yield [id, entry.value] as const;
-    },
-  };
 }
 
 // ------------------------------------------------------------------ the pipeline's dedupe, in miniature

@@ -4,8 +4,7 @@
  * (bearer token, form fields, list body, limits) and can inject faults per route.
  */
 import { readFileSync } from 'node:fs';
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { answerFault, FaultQueue, listen, readBody, sendJson as json, type HttpFault, type TlsPair } from '../http-fake.js';
 
 export function mpFixture<T = unknown>(name: string): T {
   return JSON.parse(readFileSync(new URL(`../../fixtures/mpsiem/${name}`, import.meta.url), 'utf8')) as T;
@@ -24,11 +23,7 @@ export interface RecordedRequest {
   readonly body: unknown;
 }
 
-export interface Fault {
-  readonly status: number;
-  /** Sent as is (may be malformed JSON or HTML). */
-  readonly body?: string;
-  readonly contentType?: string;
+export interface Fault extends HttpFault {
   /** Let this many calls of the route through before the fault starts (e.g. fail the second page). */
   readonly after?: number;
 }
@@ -42,6 +37,8 @@ export interface FakeMaxpatrolOptions {
   readonly clientSecret?: string;
   /** `expires_in` of issued tokens, seconds. */
   readonly expiresIn?: number;
+  /** Serve HTTPS with this key and certificate. */
+  readonly tls?: TlsPair;
 }
 
 export interface FakeMaxpatrol {
@@ -62,6 +59,9 @@ export interface FakeMaxpatrol {
   /** When true, the API refuses every token, even fresh ones (account without API access). */
   refuseAllTokens: boolean;
   count(route: Route): number;
+  /** Stop answering (connection refused) until `up()`. */
+  down(): Promise<void>;
+  up(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -74,20 +74,6 @@ export function fakeInstant(value: string): bigint {
   const base = Date.parse(`${m[1]}${m[3] ?? 'Z'}`);
   const fraction = BigInt((m[2] ?? '').padEnd(9, '0').slice(0, 9));
   return BigInt(base) * 1_000_000n + fraction;
-}
-
-function readBody(req: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-    req.on('error', reject);
-  });
-}
-
-function json(res: ServerResponse, status: number, body: unknown): void {
-  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8' });
-  res.end(JSON.stringify(body));
 }
 
 export async function startFakeMaxpatrol(options: FakeMaxpatrolOptions = {}): Promise<FakeMaxpatrol> {
@@ -109,7 +95,7 @@ export async function startFakeMaxpatrol(options: FakeMaxpatrolOptions = {}): Pr
   const transitions: { id: string; body: Record<string, unknown> }[] = [];
   const issuedTokens: string[] = [];
   const valid = new Set<string>();
-  const faults = new Map<Route, { fault: Fault; remaining: number; skip: number }[]>();
+  const faults = new FaultQueue<Route, Fault>();
   let tokenSeq = 0;
 
   function routeOf(method: string, path: string): { route: Route | 'unknown'; id?: string } {
@@ -135,21 +121,8 @@ export async function startFakeMaxpatrol(options: FakeMaxpatrolOptions = {}): Pr
     return { ...cardTemplate, description: `Card of ${String(item.key)}`, ...item };
   }
 
-  function takeFault(route: Route): Fault | undefined {
-    const queue = faults.get(route);
-    const head = queue?.[0];
-    if (!queue || !head) return undefined;
-    if (head.skip > 0) {
-      head.skip--;
-      return undefined;
-    }
-    head.remaining--;
-    if (head.remaining <= 0) queue.shift();
-    return head.fault;
-  }
-
-  const server = createServer((req, res) => {
-    void (async () => {
+  const server = await listen(
+    async (req, res) => {
       const url = new URL(req.url ?? '/', 'http://127.0.0.1');
       const method = req.method ?? 'GET';
       const text = await readBody(req);
@@ -175,11 +148,8 @@ export async function startFakeMaxpatrol(options: FakeMaxpatrolOptions = {}): Pr
       });
       if (route === 'unknown') return json(res, 404, { error: 'no such route' });
 
-      const fault = takeFault(route);
-      if (fault) {
-        res.writeHead(fault.status, { 'content-type': fault.contentType ?? 'application/json' });
-        return res.end(fault.body ?? '');
-      }
+      const fault = faults.take(route);
+      if (fault && (await answerFault(res, fault))) return;
 
       if (route === 'token') {
         const form = body as Record<string, string>;
@@ -255,16 +225,12 @@ export async function startFakeMaxpatrol(options: FakeMaxpatrolOptions = {}): Pr
           return res.end();
         }
       }
-    })().catch((error: unknown) => {
-      res.writeHead(500);
-      res.end(String(error));
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
+    },
+    options.tls ? { tls: options.tls } : {},
+  );
 
   const api: FakeMaxpatrol = {
-    url: `http://127.0.0.1:${port}`,
+    url: server.url,
     requests,
     incidents,
     cards,
@@ -279,9 +245,7 @@ export async function startFakeMaxpatrol(options: FakeMaxpatrolOptions = {}): Pr
       valid.clear();
     },
     fail(route, fault, times = 1) {
-      const queue = faults.get(route) ?? [];
-      queue.push({ fault, remaining: times, skip: fault.after ?? 0 });
-      faults.set(route, queue);
+      faults.add(route, fault, times, fault.after ?? 0);
     },
     clearFaults() {
       faults.clear();
@@ -289,11 +253,9 @@ export async function startFakeMaxpatrol(options: FakeMaxpatrolOptions = {}): Pr
     count(route) {
       return requests.filter((r) => r.route === route).length;
     },
-    close: () =>
-      new Promise<void>((resolve, reject) => {
-        server.closeAllConnections();
-        server.close((error) => (error ? reject(error) : resolve()));
-      }),
+    down: () => server.down(),
+    up: () => server.up(),
+    close: () => server.close(),
   };
   return api;
 }

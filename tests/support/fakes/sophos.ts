@@ -11,12 +11,11 @@
  * expired on demand (401 "The incoming token has expired", as the real service says).
  */
 import { readFileSync } from 'node:fs';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import type { Clock } from '../../../src/core/clock.js';
-import type { Logger } from '../../../src/core/logger.js';
-import type { Collection } from '../../../src/core/ports.js';
-import type { JsonValue } from '../../../src/core/reply.js';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { answerFault as answerHttpFault, FaultQueue, listen, readBody, sendJson, type FakeServer, type HttpFault, type TlsPair } from '../http-fake.js';
+
+// The clock, logger and state the Sophos tests (and the command tests built on this fake) use.
+export { memoryState, recordingLogger, testClock as steppingClock, type LogRecord } from '../state.js';
 
 export function sophosFixture<T = unknown>(name: string): T {
   return JSON.parse(readFileSync(new URL(`../../fixtures/sophos/${name}`, import.meta.url), 'utf8')) as T;
@@ -24,91 +23,8 @@ export function sophosFixture<T = unknown>(name: string): T {
 
 type Json = Record<string, unknown>;
 
-// ------------------------------------------------------------------ test helpers (clock, logger, state)
-
-/** A clock whose `sleep` returns at once and moves time forward; every wait is recorded. */
-export function steppingClock(start: string): Clock & { advance(ms: number): void; readonly sleeps: number[] } {
-  let now = Date.parse(start);
-  const sleeps: number[] = [];
-  return {
-    now: () => new Date(now),
-    sleep: (ms) => {
-      sleeps.push(ms);
-      now += ms;
-      return Promise.resolve();
-    },
-    advance(ms) {
-      now += ms;
-    },
-    sleeps,
-  };
-}
-
-export interface LogRecord {
-  readonly level: 'error' | 'warn' | 'info' | 'debug';
-  readonly message: string;
-  readonly meta: Record<string, unknown>;
-}
-
-export function recordingLogger(): Logger & { readonly records: LogRecord[] } {
-  const records: LogRecord[] = [];
-  const make = (base: Record<string, unknown>): Logger => ({
-    error: (message, meta) => records.push({ level: 'error', message, meta: { ...base, ...meta } }),
-    warn: (message, meta) => records.push({ level: 'warn', message, meta: { ...base, ...meta } }),
-    info: (message, meta) => records.push({ level: 'info', message, meta: { ...base, ...meta } }),
-    debug: (message, meta) => records.push({ level: 'debug', message, meta: { ...base, ...meta } }),
-    child: (meta) => make({ ...base, ...meta }),
-  });
-  return Object.assign(make({}), { records });
-}
-
-export function memoryState(): Collection<JsonValue> {
-  const map = new Map<string, JsonValue>();
-  return {
-    get: (id) => Promise.resolve(map.get(id)),
-    set: (id, value) => {
-      map.set(id, value);
-      return Promise.resolve();
-    },
-    delete: (id) => Promise.resolve(map.delete(id)),
-    async *entries() {
-      for (const entry of map) yield entry;
-    },
-  };
-}
-
-// ------------------------------------------------------------------ shared HTTP bits
-
-function readBody(req: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-    req.on('error', reject);
-  });
-}
-
 function send(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
-  res.writeHead(status, { 'content-type': 'application/json', ...headers });
-  res.end(typeof body === 'string' ? body : JSON.stringify(body));
-}
-
-async function listen(handler: (req: IncomingMessage, res: ServerResponse) => Promise<void>): Promise<{ server: Server; url: string }> {
-  const server = createServer((req, res) => {
-    handler(req, res).catch((error: unknown) => {
-      send(res, 599, { error: 'fake crashed', message: String(error) });
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  return { server, url: `http://127.0.0.1:${port}` };
-}
-
-function close(server: Server): Promise<void> {
-  return new Promise((resolve) => {
-    server.closeAllConnections();
-    server.close(() => resolve());
-  });
+  sendJson(res, status, body, headers);
 }
 
 /** Independent of the code under test: Central times without a zone are UTC. */
@@ -117,43 +33,26 @@ function instant(value: unknown): number {
   return Date.parse(/([zZ]|[+-]\d{2}:?\d{2})$/.test(s) ? s : `${s}Z`);
 }
 
-export interface Fault {
-  readonly status: number;
-  /** Sent as is (may be malformed JSON or HTML); a JSON error envelope when absent. */
-  readonly body?: string;
-  readonly headers?: Record<string, string>;
+/** An HTTP fault (status, stall, reset, huge answer), optionally for one tenant only. */
+export interface Fault extends HttpFault {
   /** Only calls for this tenant. */
   readonly tenantId?: string;
 }
 
-class Faults<R extends string> {
-  private readonly queue: { route: R; fault: Fault; remaining: number }[] = [];
-  add(route: R, fault: Fault, times: number): void {
-    this.queue.push({ route, fault, remaining: times });
-  }
-  take(route: R, tenantId: string | undefined): Fault | undefined {
-    const entry = this.queue.find((q) => q.route === route && (q.fault.tenantId === undefined || q.fault.tenantId === tenantId));
-    if (!entry) return undefined;
-    entry.remaining--;
-    if (entry.remaining <= 0) this.queue.splice(this.queue.indexOf(entry), 1);
-    return entry.fault;
-  }
-  clear(): void {
-    this.queue.length = 0;
-  }
+function faultFor(tenantId: string | undefined): (fault: Fault) => boolean {
+  return (fault) => fault.tenantId === undefined || fault.tenantId === tenantId;
 }
 
-function answerFault(res: ServerResponse, fault: Fault): void {
+/** A status fault without a body answers Sophos's own error envelope for that status. */
+function answerFault(res: ServerResponse, fault: Fault): Promise<boolean> {
+  if (fault.status === undefined || fault.body !== undefined) return answerHttpFault(res, fault);
   const body =
-    fault.body ??
-    JSON.stringify(
-      fault.status === 429
-        ? { error: 'tooManyRequests', message: 'Too many requests. See Retry-After header.' }
-        : fault.status >= 500
-          ? sophosFixture('central-error-500.json')
-          : { error: 'fault', message: `HTTP ${fault.status}` },
-    );
-  send(res, fault.status, body, fault.headers);
+    fault.status === 429
+      ? { error: 'tooManyRequests', message: 'Too many requests. See Retry-After header.' }
+      : fault.status >= 500
+        ? sophosFixture('central-error-500.json')
+        : { error: 'fault', message: `HTTP ${fault.status}` };
+  return answerHttpFault(res, { ...fault, body: JSON.stringify(body) });
 }
 
 // ------------------------------------------------------------------ Sophos Central
@@ -212,6 +111,8 @@ export interface FakeCentralOptions {
   readonly alertPageCap?: number;
   readonly endpointPageCap?: number;
   readonly localSitePageCap?: number;
+  /** Serve every host (global and regions) over HTTPS with this key and certificate. */
+  readonly tls?: TlsPair;
 }
 
 export interface FakeCentral {
@@ -234,6 +135,9 @@ export interface FakeCentral {
   /** Every page key issued so far is refused from now on (400). */
   expirePageKeys(): void;
   count(route: CentralRoute, tenantId?: string): number;
+  /** Every host stops answering (connection refused) until `up()`. */
+  down(): Promise<void>;
+  up(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -297,10 +201,10 @@ export async function startFakeCentral(options: FakeCentralOptions = {}): Promis
   const requests: CentralRequest[] = [];
   const issuedTokens: string[] = [];
   const valid = new Set<string>();
-  const faults = new Faults<CentralRoute>();
+  const faults = new FaultQueue<CentralRoute, Fault>();
   const pageKeys = new Map<string, { tenantId: string; kind: 'alerts' | 'endpoints'; offset: number }>();
   let keySeq = 2000432653939;
-  const servers: Server[] = [];
+  const servers: FakeServer[] = [];
   const regionUrls = new Map<string, string>();
 
   function findTenant(id: string | undefined): FakeTenant | undefined {
@@ -374,8 +278,8 @@ export async function startFakeCentral(options: FakeCentralOptions = {}): Promis
       return send(res, 404, { error: 'notFound', message: `route ${route} is not served by the ${server} host` });
     }
 
-    const fault = faults.take(route, tenantId);
-    if (fault) return answerFault(res, fault);
+    const fault = faults.take(route, faultFor(tenantId));
+    if (fault && (await answerFault(res, fault))) return;
 
     if (route === 'token') {
       if (!contentType?.startsWith('application/x-www-form-urlencoded')) return send(res, 400, { errorCode: 'oauth.invalid_request', message: 'form expected' });
@@ -464,11 +368,12 @@ export async function startFakeCentral(options: FakeCentralOptions = {}): Promis
     }
   }
 
-  const global = await listen((req, res) => handle('global', req, res));
-  servers.push(global.server);
+  const tls = options.tls ? { tls: options.tls } : {};
+  const global = await listen((req, res) => handle('global', req, res), tls);
+  servers.push(global);
   for (const region of new Set(tenants.map((t) => t.region).filter((r): r is string => r !== undefined))) {
-    const regional = await listen((req, res) => handle(region, req, res));
-    servers.push(regional.server);
+    const regional = await listen((req, res) => handle(region, req, res), tls);
+    servers.push(regional);
     regionUrls.set(region, regional.url);
   }
 
@@ -496,8 +401,14 @@ export async function startFakeCentral(options: FakeCentralOptions = {}): Promis
     revokeTokens: () => valid.clear(),
     expirePageKeys: () => pageKeys.clear(),
     count: (route, tenantId) => requests.filter((r) => r.route === route && (tenantId === undefined || r.tenantId === tenantId)).length,
+    down: async () => {
+      await Promise.all(servers.map((s) => s.down()));
+    },
+    up: async () => {
+      await Promise.all(servers.map((s) => s.up()));
+    },
     close: async () => {
-      await Promise.all(servers.map(close));
+      await Promise.all(servers.map((s) => s.close()));
     },
   };
 }
@@ -545,9 +456,9 @@ export async function startFakeIntelix(options: FakeIntelixOptions = {}): Promis
   const issuedTokens: string[] = [];
   const valid = new Set<string>();
   const expired = new Set<string>();
-  const faults = new Faults<IntelixRoute>();
+  const faults = new FaultQueue<IntelixRoute, Fault>();
 
-  const { server, url } = await listen(async (req, res) => {
+  const server = await listen(async (req, res) => {
     const u = new URL(req.url ?? '/', 'http://127.0.0.1');
     const method = req.method ?? 'GET';
     const text = await readBody(req);
@@ -563,8 +474,8 @@ export async function startFakeIntelix(options: FakeIntelixOptions = {}): Promis
     const form = route === 'token' ? Object.fromEntries(new URLSearchParams(text)) : undefined;
     requests.push({ route, method, value, authorization, form });
     if (route === 'unknown') return send(res, 404, { message: 'Not Found' });
-    const fault = faults.take(route, undefined);
-    if (fault) return answerFault(res, fault);
+    const fault = faults.take(route);
+    if (fault && (await answerFault(res, fault))) return;
 
     if (route === 'token') {
       const basic = `Basic ${Buffer.from(`${creds.clientId}:${creds.clientSecret}`).toString('base64')}`;
@@ -584,7 +495,7 @@ export async function startFakeIntelix(options: FakeIntelixOptions = {}): Promis
   });
 
   return {
-    url,
+    url: server.url,
     requests,
     issuedTokens,
     urls,
@@ -597,6 +508,6 @@ export async function startFakeIntelix(options: FakeIntelixOptions = {}): Promis
       faults.add(route, fault, times);
     },
     lookups: (route) => requests.filter((r) => r.route === route && r.value !== undefined).map((r) => r.value as string),
-    close: () => close(server),
+    close: () => server.close(),
   };
 }

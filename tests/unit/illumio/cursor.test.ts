@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { describeIllumioDiagnostics, freshCursor, illumioDiagnostics, MAX_SEEN, pruneSeen, readCursor, writeCursor } from '../../../src/sources/illumio/cursor.js';
 import { admit, emptyBook, parseThrottle } from '../../../src/sources/illumio/throttle.js';
-import { recordingLogger } from '../../support/fakes/illumio.js';
+import { recordingLogger } from '../../support/state.js';
 
 const T0 = Date.parse('2026-03-02T07:00:00.000Z');
 

@@ -1,0 +1,320 @@
+/**
+ * One driver per source for the cross-source tests: the real adapter against its fake server, with the same
+ * handles everywhere (add an item, inject a fault on the main data route, take the server down, read the
+ * cursor's time), so one table of faults, certificates and clocks runs against all four sources alike.
+ */
+import { randomUUID } from 'node:crypto';
+import type { SourceAdapter } from '../../../src/core/ports.js';
+import { silentLogger } from '../../../src/lib/logger.js';
+import { createElasticSource } from '../../../src/sources/elastic/index.js';
+import { illumioConfigSchema } from '../../../src/sources/illumio/config.js';
+import { createIllumioSource } from '../../../src/sources/illumio/index.js';
+import { maxpatrolConfigSchema } from '../../../src/sources/maxpatrol/config.js';
+import { createMaxpatrolSource } from '../../../src/sources/maxpatrol/index.js';
+import { sophosConfigSchema } from '../../../src/sources/sophos/config.js';
+import { createSophosSource } from '../../../src/sources/sophos/index.js';
+import { startFakeElasticsearch, type Fault as EsFault } from '../../support/fakes/elasticsearch.js';
+import { eventAt, illumioFixture, PCE_SECRET, PCE_USER, startFakePce, type Json } from '../../support/fakes/illumio.js';
+import { startFakeMaxpatrol } from '../../support/fakes/maxpatrol.js';
+import { sophosFixture, startFakeCentral, TENANT_IDS } from '../../support/fakes/sophos.js';
+import type { HttpFault, TlsPair } from '../../support/http-fake.js';
+import { memoryState, testClock, type TestClock } from '../../support/state.js';
+import { C2_ID, deriveAlert, singleAlerts } from '../../unit/elastic/fixtures.js';
+import { API_KEY, config as elasticConfig } from '../elastic/support.js';
+
+export const SOURCES = ['maxpatrol', 'elastic', 'sophos', 'illumio'] as const;
+export type SourceName = (typeof SOURCES)[number];
+
+/** A fault on a source's main data route (MP incident list, ES `_search`, Central alerts, PCE events). */
+export type FaultSpec =
+  | { readonly kind: 'status'; readonly status: number; readonly headers?: Readonly<Record<string, string>> }
+  /** A 200 answer with this body. */
+  | { readonly kind: 'body'; readonly body: string; readonly contentType?: string }
+  | { readonly kind: 'delay'; readonly ms: number }
+  | { readonly kind: 'reset' }
+  | { readonly kind: 'huge'; readonly bytes: number };
+
+export interface ItemSpec {
+  /** The vendor's time text as the server sends it (any offset, or none). Default: a minute before the clock. */
+  readonly time?: string;
+  /** Put where the source takes its title from. */
+  readonly title?: string;
+  /** The vendor's severity word. */
+  readonly severity?: string;
+}
+
+export interface Driver {
+  readonly name: SourceName;
+  readonly source: SourceAdapter;
+  readonly clock: TestClock;
+  /** Values that must never show in an error, a log line or state. */
+  secrets(): string[];
+  /** Adds one new item on the server; returns its sourceId. */
+  addItem(spec?: ItemSpec): string;
+  /** The fault answers every call of the main data route until cleared. */
+  fault(spec: FaultSpec): void;
+  clearFaults(): void;
+  down(): Promise<void>;
+  up(): Promise<void>;
+  /** Requests the fake answered on its data route (0 when TLS refused the connection first). */
+  dataRequests(): number;
+  /** The time a cursor has reached (epoch ms), to check it never rewinds. */
+  cursorTime(cursor: string | undefined): number | undefined;
+  close(): Promise<void>;
+}
+
+export interface DriverOptions {
+  readonly now: string;
+  readonly tls?: TlsPair;
+  readonly caFile?: string;
+  /** Source config overrides (timeouts, caps). */
+  readonly config?: Readonly<Record<string, unknown>>;
+}
+
+const LOOKBACK = { lookback: 300, initialLookback: 6 * 3600 };
+
+function httpFault(spec: FaultSpec): HttpFault {
+  switch (spec.kind) {
+    case 'status':
+      return { status: spec.status, body: JSON.stringify({ error: 'injected', message: `HTTP ${spec.status}` }), ...(spec.headers ? { headers: spec.headers } : {}) };
+    case 'body':
+      return { status: 200, body: spec.body, contentType: spec.contentType ?? 'application/json' };
+    case 'delay':
+      return { delayMs: spec.ms };
+    case 'reset':
+      return { reset: true };
+    case 'huge':
+      return { hugeBytes: spec.bytes };
+  }
+}
+
+function esFault(spec: FaultSpec): EsFault {
+  switch (spec.kind) {
+    case 'status':
+      return { type: 'status', status: spec.status, ...(spec.headers ? { headers: { ...spec.headers } } : {}) };
+    case 'body':
+      return { type: 'body', body: spec.body, ...(spec.contentType ? { contentType: spec.contentType } : {}) };
+    case 'delay':
+      return { type: 'delay', ms: spec.ms };
+    case 'reset':
+      return { type: 'reset' };
+    case 'huge':
+      return { type: 'oversized', bytes: spec.bytes };
+  }
+}
+
+function timeOr(spec: ItemSpec, clock: TestClock): string {
+  return spec.time ?? new Date(clock.now().getTime() - 60_000).toISOString();
+}
+
+function parseJson(text: string | undefined): Record<string, unknown> | undefined {
+  if (text === undefined) return undefined;
+  return JSON.parse(text) as Record<string, unknown>;
+}
+
+/** Builds the adapter; when that throws (bad config), the fake is closed before the error goes on. */
+function guarded<T>(fake: { close(): Promise<void> }, build: () => T): Promise<T> {
+  try {
+    return Promise.resolve(build());
+  } catch (error) {
+    return fake.close().then(() => Promise.reject(error instanceof Error ? error : new Error(String(error))));
+  }
+}
+
+const msOf = (value: unknown): number | undefined => (typeof value === 'string' ? Date.parse(value) : undefined);
+
+async function maxpatrolDriver(options: DriverOptions): Promise<Driver> {
+  const fake = await startFakeMaxpatrol({ expiresIn: 3600, ...(options.tls ? { tls: options.tls } : {}) });
+  const clock = testClock(options.now);
+  const password = 'S3cr3t&p@ss=word+%';
+  const clientSecret = 'client-secret-value';
+  const config = maxpatrolConfigSchema.parse({
+    url: fake.url,
+    authUrl: fake.url,
+    username: 'socbot',
+    password,
+    clientSecret,
+    ...LOOKBACK,
+    ...(options.caFile ? { caFile: options.caFile } : {}),
+    ...options.config,
+  });
+  const source = await guarded(fake, () => createMaxpatrolSource(config, { logger: silentLogger, clock, state: memoryState(clock) }));
+  let seq = 0;
+  return {
+    name: 'maxpatrol',
+    source,
+    clock,
+    secrets: () => [password, clientSecret, ...fake.issuedTokens],
+    addItem(spec = {}) {
+      seq++;
+      const id = `${String(seq).padStart(8, '0')}-0000-4000-8000-${randomUUID().slice(-12)}`;
+      fake.add({
+        id,
+        key: `INC-${1000 + seq}`,
+        name: spec.title ?? `Incident ${seq}`,
+        category: 'Attack',
+        type: 'Test',
+        status: 'New',
+        severity: spec.severity ?? 'Medium',
+        created: timeOr(spec, clock),
+        assigned: null,
+        isConfirmed: false,
+      });
+      return id;
+    },
+    fault: (spec) => fake.fail('list', httpFault(spec), Infinity),
+    clearFaults: () => fake.clearFaults(),
+    down: () => fake.down(),
+    up: () => fake.up(),
+    dataRequests: () => fake.count('list'),
+    cursorTime: (cursor) => msOf(parseJson(cursor)?.created),
+    async close() {
+      await source.close?.();
+      await fake.close();
+    },
+  };
+}
+
+async function elasticDriver(options: DriverOptions): Promise<Driver> {
+  const fake = await startFakeElasticsearch({ apiKey: API_KEY, docs: [], ...(options.tls ? { tls: options.tls } : {}) });
+  const clock = testClock(options.now);
+  const config = elasticConfig(fake.url, { ...LOOKBACK, ...(options.caFile ? { caFile: options.caFile } : {}), ...options.config });
+  const source = await guarded(fake, () => createElasticSource(config, { logger: silentLogger, clock, state: memoryState(clock) }));
+  const base = singleAlerts().find((a) => a._id === C2_ID);
+  if (!base) throw new Error('elastic fixture missing');
+  let seq = 0;
+  return {
+    name: 'elastic',
+    source,
+    clock,
+    secrets: () => [API_KEY],
+    addItem(spec = {}) {
+      seq++;
+      const overrides: Record<string, unknown> = {};
+      if (spec.title !== undefined) overrides['kibana.alert.rule.name'] = spec.title;
+      if (spec.severity !== undefined) overrides['kibana.alert.severity'] = spec.severity;
+      const doc = deriveAlert(base, `driver-${seq}-${randomUUID()}`, timeOr(spec, clock), overrides);
+      fake.docs.push(doc);
+      return doc._id;
+    },
+    fault: (spec) => fake.fault(esFault(spec), { times: Infinity }),
+    clearFaults: () => fake.clearFaults(),
+    down: () => fake.down(),
+    up: () => fake.up(),
+    dataRequests: () => fake.searches().length,
+    cursorTime: (cursor) => msOf(parseJson(cursor)?.t),
+    async close() {
+      await source.close?.();
+      await fake.close();
+    },
+  };
+}
+
+async function sophosDriver(options: DriverOptions): Promise<Driver> {
+  const fake = await startFakeCentral({ idType: 'tenant', ...(options.tls ? { tls: options.tls } : {}) });
+  const tenant = fake.tenant(TENANT_IDS.QNASTERS);
+  tenant.alerts = [];
+  const clock = testClock(options.now);
+  const clientSecret = 'central-secret&value=1%';
+  const config = sophosConfigSchema.parse({
+    clientId: 'central-client-id',
+    clientSecret,
+    authUrl: fake.url,
+    apiUrl: fake.url,
+    apiHostPattern: '^https?://127\\.0\\.0\\.1:\\d+$',
+    ...LOOKBACK,
+    ...(options.caFile ? { caFile: options.caFile } : {}),
+    ...options.config,
+  });
+  const source = await guarded(fake, () => createSophosSource(config, { logger: silentLogger, clock, state: memoryState(clock) }));
+  const template = sophosFixture<{ items: Json[] }>('common-alerts-qnasters-page1.json').items[0];
+  if (!template) throw new Error('sophos fixture missing');
+  return {
+    name: 'sophos',
+    source,
+    clock,
+    secrets: () => [clientSecret, ...fake.issuedTokens],
+    addItem(spec = {}) {
+      const id = randomUUID();
+      tenant.alerts.push({
+        ...template,
+        id,
+        raisedAt: timeOr(spec, clock),
+        ...(spec.title !== undefined ? { description: spec.title } : {}),
+        ...(spec.severity !== undefined ? { severity: spec.severity } : {}),
+      });
+      return id;
+    },
+    fault: (spec) => fake.fail('alerts', httpFault(spec), Infinity),
+    clearFaults: () => fake.clearFaults(),
+    down: () => fake.down(),
+    up: () => fake.up(),
+    dataRequests: () => fake.count('alerts'),
+    cursorTime(cursor) {
+      const tenants = parseJson(cursor)?.tenants as Record<string, { at?: string; since?: string }> | undefined;
+      const entry = tenants?.[TENANT_IDS.QNASTERS];
+      return msOf(entry?.at);
+    },
+    async close() {
+      await source.close?.();
+      await fake.close();
+    },
+  };
+}
+
+async function illumioDriver(options: DriverOptions): Promise<Driver> {
+  const fake = await startFakePce({ ...(options.tls ? { tls: options.tls } : {}) });
+  const clock = testClock(options.now);
+  const config = illumioConfigSchema.parse({
+    url: fake.url,
+    org: 1,
+    apiUser: PCE_USER,
+    apiSecret: PCE_SECRET,
+    watchers: [{ eventType: '*' }],
+    enrichWorkloads: false,
+    ...LOOKBACK,
+    ...(options.caFile ? { caFile: options.caFile } : {}),
+    ...options.config,
+  });
+  const source = await guarded(fake, () => createIllumioSource(config, { logger: silentLogger, clock, state: memoryState(clock) }));
+  const template = illumioFixture<Json[]>('events_pretty_cool_events_sample.json')[0];
+  if (!template) throw new Error('illumio fixture missing');
+  return {
+    name: 'illumio',
+    source,
+    clock,
+    secrets: () => [PCE_SECRET, Buffer.from(`${PCE_USER}:${PCE_SECRET}`).toString('base64')],
+    addItem(spec = {}) {
+      const patch: Json = {};
+      // The card title names the changed resource: a user name here.
+      if (spec.title !== undefined) patch.resource_changes = [{ uuid: randomUUID(), resource: { user: { href: '/users/7', username: spec.title } }, changes: null, change_type: 'update' }];
+      if (spec.severity !== undefined) patch.severity = spec.severity;
+      const event = eventAt(template, timeOr(spec, clock), patch);
+      fake.events.push(event);
+      return String(event.href);
+    },
+    fault: (spec) => fake.fail('events', httpFault(spec), Infinity),
+    clearFaults: () => fake.clearFaults(),
+    down: () => fake.down(),
+    up: () => fake.up(),
+    dataRequests: () => fake.eventRequests().length,
+    cursorTime: (cursor) => msOf(parseJson(cursor)?.ts),
+    async close() {
+      await source.close?.();
+      await fake.close();
+    },
+  };
+}
+
+export function startDriver(name: SourceName, options: DriverOptions): Promise<Driver> {
+  switch (name) {
+    case 'maxpatrol':
+      return maxpatrolDriver(options);
+    case 'elastic':
+      return elasticDriver(options);
+    case 'sophos':
+      return sophosDriver(options);
+    case 'illumio':
+      return illumioDriver(options);
+  }
+}
