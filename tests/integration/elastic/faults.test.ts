@@ -1,34 +1,17 @@
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { AppError } from '../../../src/core/errors.js';
-import type { SourceAdapter } from '../../../src/core/ports.js';
 import { serializeError } from '../../../src/lib/redact.js';
 import { createElasticSource } from '../../../src/sources/elastic/index.js';
-import { startFakeElasticsearch, type Fault, type FakeElasticsearch, type FakeHit } from '../../support/fakes/elasticsearch.js';
+import type { Fault, FakeHit } from '../../support/fakes/elasticsearch.js';
 import { C2_ID, deriveAlert, singleAlerts } from '../../unit/elastic/fixtures.js';
-import { API_KEY, config, controller, deps, testClock } from './support.js';
+import { API_KEY, config, controller, deps, elasticLifecycle, testClock } from './support.js';
 
-let fake: FakeElasticsearch | undefined;
-const adapters: SourceAdapter[] = [];
-
-afterEach(async () => {
-  for (const a of adapters.splice(0)) await a.close?.();
-  await fake?.close();
-  fake = undefined;
-});
+const { start, track } = elasticLifecycle();
 
 function docs(count: number): FakeHit[] {
   const c2 = singleAlerts().find((a) => a._id === C2_ID);
   if (!c2) throw new Error('fixture');
   return Array.from({ length: count }, (_, i) => deriveAlert(c2, `f-${i}`, new Date(Date.parse('2025-06-02T10:00:00.000Z') + i * 1000).toISOString()));
-}
-
-function track(adapter: SourceAdapter): SourceAdapter {
-  adapters.push(adapter);
-  return adapter;
 }
 
 async function failure(promise: Promise<unknown>): Promise<AppError> {
@@ -49,7 +32,7 @@ const NOW = '2025-06-02T10:30:00.000Z';
 
 describe('elastic source: faults', () => {
   it('fails the whole poll on a 500 in the middle of paging (no partial result), then recovers from the same cursor', async () => {
-    fake = await startFakeElasticsearch({ apiKey: API_KEY, docs: docs(120) });
+    const fake = await start(docs(120));
     const clock = testClock(NOW);
     const source = track(createElasticSource(config(fake.url), deps(clock)));
     const cursor = JSON.stringify({ v: 1, t: '2025-06-02T09:59:00.000Z' });
@@ -67,7 +50,7 @@ describe('elastic source: faults', () => {
   });
 
   it('recovers on the same client after a reset connection', async () => {
-    fake = await startFakeElasticsearch({ apiKey: API_KEY, docs: docs(3) });
+    const fake = await start(docs(3));
     const source = track(createElasticSource(config(fake.url), deps(testClock(NOW))));
     fake.fault({ type: 'reset' }, { times: 2 });
     expect((await failure(source.poll(undefined, controller()))).message).toBe('elastic alert search: connection failed');
@@ -84,7 +67,7 @@ describe('elastic source: faults', () => {
     ['a 403', { type: 'status', status: 403, errorType: 'security_exception' }, 'auth', 'elastic alert search: HTTP 403 (security_exception)'],
     ['a 400', { type: 'status', status: 400, errorType: 'parsing_exception' }, 'bad-request', 'elastic alert search: HTTP 400 (parsing_exception)'],
   ])('reports %s as %s and then recovers', async (_name, fault, kind, message) => {
-    fake = await startFakeElasticsearch({ apiKey: API_KEY, docs: docs(2) });
+    const fake = await start(docs(2));
     const source = track(createElasticSource(config(fake.url), deps(testClock(NOW))));
     fake.fault(fault);
     const error = await failure(source.poll(undefined, controller()));
@@ -94,7 +77,7 @@ describe('elastic source: faults', () => {
   });
 
   it('honours Retry-After on 429', async () => {
-    fake = await startFakeElasticsearch({ apiKey: API_KEY, docs: docs(1) });
+    const fake = await start(docs(1));
     const source = track(createElasticSource(config(fake.url), deps(testClock(NOW))));
     fake.fault({ type: 'status', status: 429, errorType: 'es_rejected_execution_exception', headers: { 'retry-after': '7' } });
     const error = await failure(source.poll(undefined, controller()));
@@ -103,7 +86,7 @@ describe('elastic source: faults', () => {
   });
 
   it('cuts an oversized answer off at maxResponseBytes and reports it as invalid-response', async () => {
-    fake = await startFakeElasticsearch({ apiKey: API_KEY, docs: docs(1) });
+    const fake = await start(docs(1));
     const source = track(createElasticSource(config(fake.url, { maxResponseBytes: 256 * 1024 }), deps(testClock(NOW))));
     fake.fault({ type: 'oversized', bytes: 8 * 1024 * 1024 });
     const error = await failure(source.poll(undefined, controller()));
@@ -113,7 +96,7 @@ describe('elastic source: faults', () => {
   });
 
   it('times out a stalled answer after timeoutSeconds', async () => {
-    fake = await startFakeElasticsearch({ apiKey: API_KEY, docs: docs(1) });
+    const fake = await start(docs(1));
     const source = track(createElasticSource(config(fake.url, { timeoutSeconds: 1 }), deps(testClock(NOW))));
     fake.fault({ type: 'delay', ms: 1500 });
     const error = await failure(source.poll(undefined, controller()));
@@ -124,7 +107,7 @@ describe('elastic source: faults', () => {
   it('quarantines malformed hits and delivers the rest of the page', async () => {
     const [good] = docs(1);
     if (!good) throw new Error('fixture');
-    fake = await startFakeElasticsearch({ apiKey: API_KEY, docs: [] });
+    const fake = await start([]);
     const noTime = { ...good, _id: 'no-time', _source: { ...good._source, '@timestamp': 'not a date' }, sort: [1, 'no-time'] };
     const hits = [{ _index: 'x', _source: {}, sort: [0, 'a'] }, { ...good, sort: [1, good._id] }, noTime];
     fake.fault({ type: 'body', body: JSON.stringify({ took: 1, timed_out: false, _shards: { total: 1, successful: 1, failed: 0 }, hits: { hits } }) });
@@ -132,44 +115,5 @@ describe('elastic source: faults', () => {
     const result = await source.poll(undefined, controller());
     expect(result.drafts.map((d) => d.sourceId)).toEqual([good._id]);
     expect(result.quarantined).toBe(2);
-  });
-});
-
-describe('elastic source: TLS', () => {
-  let dir = '';
-  let key = '';
-  let cert = '';
-
-  beforeAll(() => {
-    dir = mkdtempSync(join(tmpdir(), 'socbot-es-tls-'));
-    execFileSync('openssl', [
-      'req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes',
-      '-keyout', join(dir, 'key.pem'), '-out', join(dir, 'cert.pem'), '-days', '1',
-      '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1',
-    ], { stdio: 'ignore' });
-    key = readFileSync(join(dir, 'key.pem'), 'utf8');
-    cert = readFileSync(join(dir, 'cert.pem'), 'utf8');
-  });
-
-  afterAll(() => {
-    rmSync(dir, { recursive: true, force: true });
-  });
-
-  it('refuses a self-signed server, and accepts it once its CA is configured as caFile', async () => {
-    fake = await startFakeElasticsearch({ apiKey: API_KEY, docs: docs(1), tls: { key, cert } });
-    const refused = track(createElasticSource(config(fake.url), deps(testClock(NOW))));
-    const error = await failure(refused.poll(undefined, controller()));
-    expect(error.kind).toBe('unavailable');
-    expect(error.message).toBe('elastic alert search: TLS verification failed');
-    expect(fake.searches()).toHaveLength(0);
-
-    const trusted = track(createElasticSource(config(fake.url, { caFile: join(dir, 'cert.pem') }), deps(testClock(NOW))));
-    expect((await trusted.poll(undefined, controller())).drafts).toHaveLength(1);
-  });
-
-  it('reports an unreadable caFile as a config error naming the key, not a crash', () => {
-    expect(() => createElasticSource(config('https://127.0.0.1:1', { caFile: join(dir, 'missing.pem') }), deps(testClock(NOW)))).toThrow(
-      /sources\.elastic\.caFile: cannot read .*missing\.pem \(ENOENT\)/,
-    );
   });
 });

@@ -1,20 +1,12 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { IncidentDraft } from '../../../src/core/incident.js';
-import type { SourceAdapter } from '../../../src/core/ports.js';
 import { createElasticSource } from '../../../src/sources/elastic/index.js';
 import { parseCursor } from '../../../src/sources/elastic/query.js';
-import { startFakeElasticsearch, type FakeElasticsearch, type FakeHit } from '../../support/fakes/elasticsearch.js';
+import type { FakeHit } from '../../support/fakes/elasticsearch.js';
 import { C2_ID, deriveAlert, deriveGroup, singleAlerts } from '../../unit/elastic/fixtures.js';
-import { API_KEY, IncidentBook, config, controller, deps, memoryState, testClock } from './support.js';
+import { config, controller, deps, elasticLifecycle, IncidentBook, memoryState, testClock } from './support.js';
 
-let fake: FakeElasticsearch | undefined;
-const adapters: SourceAdapter[] = [];
-
-afterEach(async () => {
-  for (const a of adapters.splice(0)) await a.close?.();
-  await fake?.close();
-  fake = undefined;
-});
+const { start, track } = elasticLifecycle();
 
 const BASE = Date.parse('2025-06-02T10:00:00.000Z');
 
@@ -31,11 +23,6 @@ function stream(count = 250): FakeHit[] {
   return out.sort((a, b) => (a._id < b._id ? -1 : 1));
 }
 
-function track(adapter: SourceAdapter): SourceAdapter {
-  adapters.push(adapter);
-  return adapter;
-}
-
 function ids(drafts: readonly IncidentDraft[]): string[] {
   return drafts.map((d) => d.sourceId);
 }
@@ -43,7 +30,7 @@ function ids(drafts: readonly IncidentDraft[]): string[] {
 describe('elastic source: paging', () => {
   it('reads 250 alerts in pages of 50 with search_after, each once, across a page boundary inside one millisecond', async () => {
     const docs = stream();
-    fake = await startFakeElasticsearch({ apiKey: API_KEY, docs });
+    const fake = await start(docs);
     const clock = testClock('2025-06-02T10:30:00.000Z');
     const source = track(createElasticSource(config(fake.url), deps(clock)));
     const result = await source.poll(undefined, controller());
@@ -71,7 +58,7 @@ describe('elastic source: paging', () => {
   });
 
   it('stops at the page cap with more=true, and a restart continues from the saved cursor: nothing missed, nothing twice', async () => {
-    fake = await startFakeElasticsearch({ apiKey: API_KEY, docs: stream() });
+    const fake = await start(stream());
     const clock = testClock('2025-06-02T10:30:00.000Z');
     const state = memoryState();
     const cfg = config(fake.url, { maxPagesPerPoll: 2 });
@@ -111,7 +98,7 @@ describe('elastic source: paging', () => {
 
   it('assembles a group whose building blocks straddle a page boundary into one incident', async () => {
     const group = deriveGroup('big', '2025-06-02T10:10:00.000Z', 60);
-    fake = await startFakeElasticsearch({ apiKey: API_KEY, docs: group });
+    const fake = await start(group);
     const clock = testClock('2025-06-02T10:30:00.000Z');
     const source = track(createElasticSource(config(fake.url, { pageSize: 25 }), deps(clock)));
     const { drafts } = await source.poll(undefined, controller());
@@ -121,7 +108,7 @@ describe('elastic source: paging', () => {
   });
 
   it('never moves the cursor backwards when the newest alerts disappear from the window', async () => {
-    fake = await startFakeElasticsearch({ apiKey: API_KEY, docs: stream(10) });
+    const fake = await start(stream(10));
     const clock = testClock('2025-06-02T10:30:00.000Z');
     const source = track(createElasticSource(config(fake.url), deps(clock)));
     const first = await source.poll(undefined, controller());

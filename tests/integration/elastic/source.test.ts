@@ -1,32 +1,14 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { AppError } from '../../../src/core/errors.js';
-import type { SourceAdapter } from '../../../src/core/ports.js';
 import { createElasticSource } from '../../../src/sources/elastic/index.js';
 import { alertWindowQuery, groupMainsQuery, groupMembersQuery, parseCursor, searchBody } from '../../../src/sources/elastic/query.js';
-import { startFakeElasticsearch, type FakeElasticsearch, type FakeHit } from '../../support/fakes/elasticsearch.js';
+import type { FakeHit } from '../../support/fakes/elasticsearch.js';
 import { C2_ID, MALWARE_ID, SHELL_ID, WEBSHELL_ID, deriveAlert, eqlGroup, singleAlerts } from '../../unit/elastic/fixtures.js';
-import { API_KEY, IncidentBook, config, controller, deps, memoryState, testClock } from './support.js';
+import { API_KEY, config, controller, deps, elasticLifecycle, IncidentBook, memoryState, testClock } from './support.js';
 
 const INDEX_PATH = '/.internal.alerts-security.alerts-default-*/_search';
 
-let fake: FakeElasticsearch | undefined;
-const adapters: SourceAdapter[] = [];
-
-afterEach(async () => {
-  for (const a of adapters.splice(0)) await a.close?.();
-  await fake?.close();
-  fake = undefined;
-});
-
-async function start(docs: FakeHit[], options: Parameters<typeof startFakeElasticsearch>[0] = {}): Promise<FakeElasticsearch> {
-  fake = await startFakeElasticsearch({ apiKey: API_KEY, docs, ...options });
-  return fake;
-}
-
-function track(adapter: SourceAdapter): SourceAdapter {
-  adapters.push(adapter);
-  return adapter;
-}
+const { start, track } = elasticLifecycle();
 
 function allFixtures(): FakeHit[] {
   return [...eqlGroup(), ...singleAlerts()];

@@ -1,7 +1,9 @@
 /** Helpers for the Elastic source tests: config, deps with a persisted-like state, and a mergeDraft-based book. */
+import { afterEach } from 'vitest';
 import { mergeDraft, type Incident, type IncidentDraft } from '../../../src/core/incident.js';
-import type { AdapterDeps, Clock, Collection } from '../../../src/core/ports.js';
+import type { AdapterDeps, Clock, Collection, SourceAdapter } from '../../../src/core/ports.js';
 import type { JsonValue } from '../../../src/core/reply.js';
+import { startFakeElasticsearch, type FakeElasticsearch, type FakeElasticsearchOptions, type FakeHit } from '../../support/fakes/elasticsearch.js';
 import { memoryState, testClock } from '../../support/state.js';
 
 // Shared with the other sources' tests: a state that survives "restarts" (hand it to a new adapter) and a clock.
@@ -23,6 +25,33 @@ export function config(url: string, overrides: Record<string, unknown> = {}): El
     pageSize: 50,
     ...overrides,
   });
+}
+
+/**
+ * The fake Elasticsearch and the adapters of each test, closed after it: call once at the top of a test file
+ * (it registers an afterEach).
+ */
+export function elasticLifecycle(): {
+  start(docs: FakeHit[], options?: Omit<FakeElasticsearchOptions, 'docs'>): Promise<FakeElasticsearch>;
+  track<T extends SourceAdapter>(adapter: T): T;
+} {
+  let fake: FakeElasticsearch | undefined;
+  const adapters: SourceAdapter[] = [];
+  afterEach(async () => {
+    for (const a of adapters.splice(0)) await a.close?.();
+    await fake?.close();
+    fake = undefined;
+  });
+  return {
+    async start(docs, options = {}) {
+      fake = await startFakeElasticsearch({ apiKey: API_KEY, docs, ...options });
+      return fake;
+    },
+    track(adapter) {
+      adapters.push(adapter);
+      return adapter;
+    },
+  };
 }
 
 export function deps(clock: Clock, state: Collection<JsonValue> = memoryState()): AdapterDeps {

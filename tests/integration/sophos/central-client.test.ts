@@ -1,8 +1,9 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { AppError } from '../../../src/core/errors.js';
 import { createSophosCentralClient, type SophosCentralClient } from '../../../src/sources/sophos/central-client.js';
-import { sophosConfigSchema } from '../../../src/sources/sophos/config.js';
+import { DEFAULT_API_HOST_PATTERN } from '../../../src/sources/sophos/config.js';
 import {
+  centralConfig,
   recordingLogger,
   sophosFixture,
   startFakeCentral,
@@ -12,8 +13,6 @@ import {
   type FakeCentralOptions,
 } from '../../support/fakes/sophos.js';
 
-const LOOPBACK = '^http://127\\.0\\.0\\.1:\\d+$';
-
 let fake: FakeCentral | undefined;
 afterEach(async () => {
   await fake?.close();
@@ -22,14 +21,7 @@ afterEach(async () => {
 
 async function setup(options: FakeCentralOptions = {}, extra: Record<string, unknown> = {}) {
   fake = await startFakeCentral(options);
-  const config = sophosConfigSchema.parse({
-    clientId: 'central-client-id',
-    clientSecret: 'central-secret&value=1%',
-    authUrl: fake.url,
-    apiUrl: fake.url,
-    apiHostPattern: LOOPBACK,
-    ...extra,
-  });
+  const config = centralConfig(fake, extra);
   const clock = steppingClock('2020-11-25T12:00:00.000Z');
   const logger = recordingLogger();
   const client: SophosCentralClient = createSophosCentralClient(config, { logger, clock });
@@ -98,7 +90,7 @@ describe('Sophos Central client: auth and tenancy', () => {
     fake.tenant(TENANT_IDS.ACME).apiHostOverride = 'http://169.254.169.254';
     // Default pattern: only https://api-<region>.central.sophos.com, so the loopback hosts are refused as well.
     const strict = createSophosCentralClient(
-      sophosConfigSchema.parse({ clientId: 'central-client-id', clientSecret: 'central-secret&value=1%', authUrl: fake.url, apiUrl: fake.url }),
+      centralConfig(fake, { apiHostPattern: DEFAULT_API_HOST_PATTERN }),
       { logger: recordingLogger(), clock: steppingClock('2020-11-25T12:00:00.000Z') },
     );
     const dir = await strict.tenants();

@@ -8,11 +8,10 @@ import { createOutbox } from '../../../src/core/outbox.js';
 import { createPipeline } from '../../../src/core/pipeline.js';
 import type { Store } from '../../../src/core/ports.js';
 import { silentLogger } from '../../../src/lib/logger.js';
-import { sophosConfigSchema } from '../../../src/sources/sophos/config.js';
 import { createSophosSource } from '../../../src/sources/sophos/index.js';
 import { openStore } from '../../../src/store/keyv.js';
 import { incidentRecord, ledgerRecord, outboxRecord, stringRecord } from '../../../src/store/records.js';
-import { memoryState, recordingLogger, startFakeCentral, steppingClock, TENANT_IDS, type FakeCentral } from '../../support/fakes/sophos.js';
+import { centralConfig, memoryState, recordingLogger, startFakeCentral, steppingClock, TENANT_IDS, type FakeCentral } from '../../support/fakes/sophos.js';
 
 let fake: FakeCentral | undefined;
 let store: Store | undefined;
@@ -29,15 +28,7 @@ describe('Sophos source in the pipeline', () => {
   it('restart mid-stream: every alert of every callable tenant is enqueued exactly once', async () => {
     fake = await startFakeCentral({ idType: 'partner', alertPageCap: 1 });
     fake.tenant(TENANT_IDS.TRICORE).forbidden.add('alerts');
-    const config = sophosConfigSchema.parse({
-      clientId: 'central-client-id',
-      clientSecret: 'central-secret&value=1%',
-      authUrl: fake.url,
-      apiUrl: fake.url,
-      apiHostPattern: '^http://127\\.0\\.0\\.1:\\d+$',
-      initialLookback: 89 * 24 * 3600,
-      maxPages: 1,
-    });
+    const config = centralConfig(fake, { initialLookback: 89 * 24 * 3600, maxPages: 1 });
     const clock = steppingClock('2021-02-13T00:00:00.000Z');
     store = await openStore('memory://', { logger: silentLogger });
     const outbox = createOutbox(store.collection('outbox', outboxRecord), clock);

@@ -1,9 +1,9 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { AppError } from '../../../src/core/errors.js';
 import type { Incident } from '../../../src/core/incident.js';
-import { sophosConfigSchema } from '../../../src/sources/sophos/config.js';
 import { createSophosSource } from '../../../src/sources/sophos/index.js';
 import {
+  centralConfig,
   memoryState,
   recordingLogger,
   startFakeCentral,
@@ -23,16 +23,7 @@ const DAY = 24 * 3600;
 
 async function setup(options: FakeCentralOptions, now: string, extra: Record<string, unknown> = {}) {
   fake = await startFakeCentral(options);
-  const config = sophosConfigSchema.parse({
-    clientId: 'central-client-id',
-    clientSecret: 'central-secret&value=1%',
-    authUrl: fake.url,
-    apiUrl: fake.url,
-    apiHostPattern: '^http://127\\.0\\.0\\.1:\\d+$',
-    initialLookback: 30 * DAY,
-    lookback: 300,
-    ...extra,
-  });
+  const config = centralConfig(fake, { initialLookback: 30 * DAY, lookback: 300, ...extra });
   const clock = steppingClock(now);
   const logger = recordingLogger();
   const deps = { logger, clock, state: memoryState() };

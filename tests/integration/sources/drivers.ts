@@ -11,12 +11,11 @@ import { illumioConfigSchema } from '../../../src/sources/illumio/config.js';
 import { createIllumioSource } from '../../../src/sources/illumio/index.js';
 import { maxpatrolConfigSchema } from '../../../src/sources/maxpatrol/config.js';
 import { createMaxpatrolSource } from '../../../src/sources/maxpatrol/index.js';
-import { sophosConfigSchema } from '../../../src/sources/sophos/config.js';
 import { createSophosSource } from '../../../src/sources/sophos/index.js';
 import { startFakeElasticsearch, type Fault as EsFault } from '../../support/fakes/elasticsearch.js';
 import { eventAt, illumioFixture, PCE_SECRET, PCE_USER, startFakePce, type Json } from '../../support/fakes/illumio.js';
 import { startFakeMaxpatrol } from '../../support/fakes/maxpatrol.js';
-import { sophosFixture, startFakeCentral, TENANT_IDS } from '../../support/fakes/sophos.js';
+import { CENTRAL_SECRET, centralConfig, sophosFixture, startFakeCentral, TENANT_IDS } from '../../support/fakes/sophos.js';
 import type { HttpFault, TlsPair } from '../../support/http-fake.js';
 import { memoryState, testClock, type TestClock } from '../../support/state.js';
 import { C2_ID, deriveAlert, singleAlerts } from '../../unit/elastic/fixtures.js';
@@ -215,17 +214,7 @@ async function sophosDriver(options: DriverOptions): Promise<Driver> {
   const tenant = fake.tenant(TENANT_IDS.QNASTERS);
   tenant.alerts = [];
   const clock = testClock(options.now);
-  const clientSecret = 'central-secret&value=1%';
-  const config = sophosConfigSchema.parse({
-    clientId: 'central-client-id',
-    clientSecret,
-    authUrl: fake.url,
-    apiUrl: fake.url,
-    apiHostPattern: '^https?://127\\.0\\.0\\.1:\\d+$',
-    ...LOOKBACK,
-    ...(options.caFile ? { caFile: options.caFile } : {}),
-    ...options.config,
-  });
+  const config = centralConfig(fake, { ...LOOKBACK, ...(options.caFile ? { caFile: options.caFile } : {}), ...options.config });
   const source = await guarded(fake, () => createSophosSource(config, { logger: silentLogger, clock, state: memoryState(clock) }));
   const template = sophosFixture<{ items: Json[] }>('common-alerts-qnasters-page1.json').items[0];
   if (!template) throw new Error('sophos fixture missing');
@@ -233,7 +222,7 @@ async function sophosDriver(options: DriverOptions): Promise<Driver> {
     name: 'sophos',
     source,
     clock,
-    secrets: () => [clientSecret, ...fake.issuedTokens],
+    secrets: () => [CENTRAL_SECRET, ...fake.issuedTokens],
     addItem(spec = {}) {
       const id = randomUUID();
       tenant.alerts.push({

@@ -12,6 +12,7 @@
  */
 import { readFileSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { sophosConfigSchema, type SophosConfig } from '../../../src/sources/sophos/config.js';
 import { answerFault as answerHttpFault, FaultQueue, listen, readBody, sendJson, type FakeServer, type HttpFault, type TlsPair } from '../http-fake.js';
 
 // The clock, logger and state the Sophos tests (and the command tests built on this fake) use.
@@ -141,6 +142,22 @@ export interface FakeCentral {
   close(): Promise<void>;
 }
 
+/** The credentials the fake Central accepts by default. */
+export const CENTRAL_CLIENT_ID = 'central-client-id';
+export const CENTRAL_SECRET = 'central-secret&value=1%';
+
+/** A `sources.sophos` config for this fake: its URL for auth and API, loopback hosts (http or https) allowed. */
+export function centralConfig(fake: Pick<FakeCentral, 'url'>, extra: Record<string, unknown> = {}): SophosConfig {
+  return sophosConfigSchema.parse({
+    clientId: CENTRAL_CLIENT_ID,
+    clientSecret: CENTRAL_SECRET,
+    authUrl: fake.url,
+    apiUrl: fake.url,
+    apiHostPattern: '^https?://127\\.0\\.0\\.1:\\d+$',
+    ...extra,
+  });
+}
+
 /** Qnasters (11f104c5…) is the whoami-tenant id; the data per tenant id comes from the fixtures. */
 const QNASTERS = '11f104c5-cc4a-4a9f-bb9c-632c936dfb9f';
 const ACME = '79067fa3-e4d0-4769-a5f7-8d6550b3b68b';
@@ -181,7 +198,7 @@ function regionOf(apiHost: unknown): string | undefined {
 
 export async function startFakeCentral(options: FakeCentralOptions = {}): Promise<FakeCentral> {
   const idType = options.idType ?? 'partner';
-  const creds = { clientId: options.clientId ?? 'central-client-id', clientSecret: options.clientSecret ?? 'central-secret&value=1%' };
+  const creds = { clientId: options.clientId ?? CENTRAL_CLIENT_ID, clientSecret: options.clientSecret ?? CENTRAL_SECRET };
   const whoami = sophosFixture<Json>(`whoami-${idType}.json`);
   const callerId = String(whoami.id);
   const tokenTemplate = sophosFixture<Json>('central-token-response.json');
