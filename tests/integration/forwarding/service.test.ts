@@ -89,22 +89,23 @@ async function setup(options: { syncAttempts?: number } = {}) {
 }
 
 describe('forward orchestration', () => {
-  it('the incident says pending while the forward runs, and every chat card is edited for it', async () => {
+  it('a second forward of the same incident waits for the first and sends nothing; the outcome edits every card', async () => {
     const { harness, forwarder, service, stored } = await setup();
     harness.worker.start();
     try {
       await eventually(() => expect(harness.notifier.postedKeys()).toContain(KEY));
       forwarder.hold();
-      const running = service.forward(ref, 'soar', analyst, signal);
-      await eventually(async () => expect((await stored()).forwards?.soar?.state).toBe('pending'));
-      const pending = await stored();
-      expect(service.cardActions(pending).map((a) => a.id)).toContain('fwd:soar');
-      await eventually(() => expect(harness.notifier.sent.some((s) => s.kind === 'edit' && s.revision === pending.revision)).toBe(true));
+      const first = service.forward(ref, 'soar', analyst, signal);
+      const second = service.forward(ref, 'soar', analyst, signal);
+      await eventually(() => expect(forwarder.forwards).toHaveLength(1));
+      expect((await stored()).forwards).toBeUndefined();
       forwarder.release();
-      const done = await running;
-      expect(done.forwards?.soar).toMatchObject({ state: 'done', ref: '2315', by: 'Anna [telegram:42]' });
-      expect(service.cardActions(done).map((a) => a.id)).not.toContain('fwd:soar');
-      await eventually(() => expect(harness.notifier.sent.some((s) => s.kind === 'edit' && s.revision === done.revision)).toBe(true));
+      const [a, b] = await Promise.all([first, second]);
+      expect(forwarder.forwards).toHaveLength(1);
+      expect(a.forwards?.soar).toMatchObject({ state: 'done', ref: '2315', by: 'Anna [telegram:42]' });
+      expect(b.forwards?.soar).toEqual(a.forwards?.soar);
+      expect(service.cardActions(a).map((x) => x.id)).not.toContain('fwd:soar');
+      await eventually(() => expect(harness.notifier.sent.some((x) => x.kind === 'edit' && x.revision === a.revision)).toBe(true));
     } finally {
       await harness.worker.stop(1000);
     }

@@ -135,7 +135,7 @@ describe('→ SOAR through the whole app', () => {
     await h.fake.waitFor(() => h.fake.messagesIn(h.admin.id).find((m) => m.visible.includes('Dry run: the IBM SOAR request')), 5000, 'dry-run reply');
     expect(soar.requests).toHaveLength(0);
     const audit = (await h.audit()).filter((e) => e.action === 'forward.soar');
-    expect(audit.map((e) => e.details)).toEqual(['existing dry-run (dry run)', 'existing dry-run (dry run)']);
+    expect(audit.map((e) => e.details)).toEqual(['dry run, nothing sent', 'dry run, nothing sent']);
   });
 
   it('a create that times out after SOAR created the incident is reconciled by key: one incident, one confirmation', async () => {
