@@ -11,6 +11,7 @@ import type { AdminNotifier } from '../../core/ports.js';
 import type { Line } from '../../core/reply.js';
 import type { Locale } from '../../config/schema.js';
 import { pickLocale, type Vars } from '../../lib/i18n.js';
+import { kindText } from '../../commands/ping.js';
 import { formatTime } from '../card.js';
 import { cleanLine } from '../text.js';
 import type { ButtonStore } from './callback-data.js';
@@ -164,7 +165,10 @@ export function createApprovalEffects(deps: EffectsDeps): ApprovalEffects & Admi
       const vars = await withChatNames(rawVars);
       for (const admin of await admins()) {
         try {
-          await tellChat(admin.chatId, admin.locale, key, vars);
+          // A failure kind ("auth") reads as what it means, in the admin's language.
+          const kind = vars?.kind;
+          const localVars = typeof kind === 'string' ? { ...vars, kind: kindText(kind, (k) => deps.translate(admin.locale, k)) } : vars;
+          await tellChat(admin.chatId, admin.locale, key, localVars);
         } catch (error) {
           logger.warn('admin notice not delivered', { admin: admin.id, key, ...telegramErrorMeta(error) });
         }

@@ -32,7 +32,10 @@ export interface Runtime {
   readonly groupMemberRole: Role | undefined;
   readonly commands: () => readonly CommandModule[];
   readonly actions: ReadonlyMap<string, ActionHandler>;
-  /** How long a press may take before it is answered with "working…" and finished in the background. */
+  /**
+   * How long a press may take before it is answered with "working…" and finished in the background; also how
+   * long a command may hold up the handling of other updates before it continues in the background.
+   */
   readonly quickAnswerMs: number;
   /** Work that outlives the update (slow button actions); `stop()` waits for it. */
   background(name: string, task: () => Promise<void>): void;

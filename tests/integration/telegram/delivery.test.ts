@@ -46,9 +46,16 @@ function captureLogs(): { lines: string[]; logger: ReturnType<typeof createLogge
   return { lines, logger: createLogger({ stream, level: 'debug' }) };
 }
 
+function expectNoToken(lines: readonly string[], token: string): void {
+  const text = lines.join('');
+  expect(text).not.toContain(token);
+  expect(text).not.toMatch(/\d{6,}:[A-Za-z0-9_-]{30,}/);
+}
+
 describe('Telegram unavailable, then back (catalogue 5)', () => {
   it('every card arrives once per chat, in order; commands sent meanwhile are answered once it is back', async () => {
-    h = await startHarness();
+    const { lines, logger } = captureLogs();
+    h = await startHarness({ logger });
     await greetAdmins(h);
     const { fake, admin, admin2 } = h;
     const group = await approveGroup(h, -1001234567890, 'Duty');
@@ -81,6 +88,9 @@ describe('Telegram unavailable, then back (catalogue 5)', () => {
       expect([...order].sort((a, b) => a - b)).toEqual(order);
     }
     expect(fake.messagesIn(admin.id).filter((m) => m.visible.includes('Alive'))).toHaveLength(1);
+    // Network errors carry the request URL inside; none of it reaches the log (catalogue 31).
+    expect(lines.some((l) => l.includes('delivery failed'))).toBe(true);
+    expectNoToken(lines, fake.token);
   });
 });
 
@@ -125,7 +135,8 @@ describe('429 on one chat (catalogue 6)', () => {
 
 describe('timeout after Telegram accepted the card (catalogue 7)', () => {
   it('the card arrives at least once and at most twice; the repeat says so and is audited; the chat keeps flowing', async () => {
-    h = await startHarness({ options: { requestTimeoutSeconds: 0.5 } });
+    const { lines, logger } = captureLogs();
+    h = await startHarness({ logger, options: { requestTimeoutSeconds: 0.5 } });
     await greetAdmins(h);
     const { fake, admin } = h;
     fake.stallNext('sendMessage', 1500, admin.id);
@@ -146,6 +157,8 @@ describe('timeout after Telegram accepted the card (catalogue 7)', () => {
     const resent = (await h.audit()).filter((e) => e.action === 'delivery.resent');
     expect(resent).toHaveLength(1);
     expect(resent[0]?.target).toBe(`chat:telegram:${admin.id}`);
+    expect(lines.some((l) => l.includes('may show it twice'))).toBe(true);
+    expectNoToken(lines, fake.token);
   });
 });
 

@@ -92,6 +92,9 @@ describe('languages', () => {
     fake.message(h.admin, fake.privateChat(h.admin), '/ping');
     const en = await fake.waitFor(() => fake.messagesIn(ADMIN_ID).find((m) => m.visible.includes('Alive')));
     expect(en.visible).toMatch(/❌ fake: failing since .* \(credentials rejected, check the configuration, 2 failed polls\)/);
+    // The admins' notice about the failure says what the kind means too.
+    const notice = await fake.waitFor(() => fake.messagesIn(ADMIN_ID).find((m) => m.visible.includes('Source fake is failing')));
+    expect(notice.visible).toContain('Source fake is failing (credentials rejected, check the configuration): HTTP 401 from the token endpoint');
     fake.message(ru, fake.privateChat(ru), '/ping');
     const inRussian = await fake.waitFor(() => fake.messagesIn(ADMIN_ID).find((m) => m.visible.includes('Работаю')));
     expect(inRussian.visible).toMatch(/❌ fake: сбой с .* \(учётные данные отклонены, проверьте настройки, неудачных опросов: 2\)/);

@@ -239,6 +239,44 @@ describe('commands and buttons of other features', () => {
     expect(audit.some((e) => e.action === 'command.report' && e.outcome === 'refused')).toBe(true);
   });
 
+  it('a slow command does not hold up other chats’ commands and presses; one chat’s commands keep their order', async () => {
+    let release: () => void = () => undefined;
+    const gate = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const slow: CommandModule = {
+      name: 'slowreport',
+      descriptionKey: 'cmd-ping-description',
+      requires: 'analyst',
+      run: async (ctx) => {
+        await gate;
+        return { lines: [`slow done ${ctx.args}`] };
+      },
+    };
+    await start({}, { commands: [slow, report], actions: [paging], options: { quickAnswerMs: 100 } });
+    const a = admin();
+    fake.message(a, fake.privateChat(a), '/report x');
+    const last = await fake.waitFor(() => fake.messagesIn(ADMIN_ID).filter((m) => m.replyMarkup).at(-1));
+    const created = await platform.approvals.requestAccess({ kind: 'user', platform: 'telegram', id: '778', chatId: '778', name: 'Other' });
+    if (created.kind !== 'created') throw new Error('no request');
+    await platform.approvals.decide(created.request.id, 'approve', { platform: 'telegram', userId: String(ADMIN_ID), name: 'Admin', role: 'admin', locale: 'en', chat: { id: String(ADMIN_ID), type: 'private' } });
+    const other = fake.user(778, 'Other', { language_code: 'en' });
+
+    fake.message(a, fake.privateChat(a), '/slowreport 1');
+    fake.message(a, fake.privateChat(a), '/ping'); // same chat: waits for the slow one, answers after it
+    fake.message(other, fake.privateChat(other), '/ping'); // another chat: answered meanwhile
+    const q = fake.press(a, ADMIN_ID, last.messageId, 'next'); // a press: answered meanwhile
+    await fake.waitFor(() => fake.messagesIn(778).find((m) => m.visible.includes('Alive')), 5000, 'the other chat answered');
+    expect(await fake.waitFor(() => fake.answerOf(q))).toEqual({ text: 'Acknowledged.' });
+    expect(fake.messagesIn(ADMIN_ID).some((m) => m.visible.includes('slow done') || m.visible.includes('Alive'))).toBe(false);
+
+    release();
+    await fake.waitFor(() => fake.messagesIn(ADMIN_ID).find((m) => m.visible.includes('Alive')), 5000, 'the queued /ping');
+    const texts = fake.messagesIn(ADMIN_ID).map((m) => m.visible);
+    expect(texts.findIndex((t) => t === 'slow done 1')).toBeGreaterThanOrEqual(0);
+    expect(texts.findIndex((t) => t === 'slow done 1')).toBeLessThan(texts.findIndex((t) => t.includes('Alive')));
+  });
+
   it('registers menus per language and scope, sends the ping sticker by value, answers strangers politely once a minute', async () => {
     await start({ pingSticker: 'CAACAgIAAxkBAAEstickerFileId' }, { commands: [report] });
     const scopes = fake.commands.map((c) => `${(c.scope as { type: string }).type}/${c.language_code ?? '-'}`);

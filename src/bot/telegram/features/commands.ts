@@ -11,7 +11,7 @@ import type { CommandModule } from '../../../core/ports.js';
 import type { Reply } from '../../../core/reply.js';
 import { chatTitle, type BotContext } from '../context.js';
 import { telegramErrorMeta } from '../errors.js';
-import type { Runtime } from '../runtime.js';
+import { within, type Runtime } from '../runtime.js';
 
 export const COMMAND_NAME = /^[a-z0-9_]{1,32}$/;
 const POLITE_INTERVAL_MS = 60_000;
@@ -89,12 +89,31 @@ export function commandsFeature(rt: Runtime, polite: (key: string) => boolean): 
     await rt.sender.send(chatId, reply, replyTo);
   }
 
+  // Updates are handled one at a time. A command that takes long (a 90-day /alerts over many tenants) must not
+  // hold up everyone else's commands and button presses — a press left waiting ~15 s can no longer be answered.
+  // So a command still running after `quickAnswerMs` finishes in the background; commands of one chat keep their
+  // order by queueing behind that chat's running command.
+  const running = new Map<string, Promise<void>>();
+  async function dispatch(ctx: BotContext, module: CommandModule): Promise<void> {
+    const chatId = String(ctx.chat?.id ?? '');
+    const busy = running.get(chatId);
+    const task = busy ? busy.then(() => run(ctx, module)) : run(ctx, module);
+    const tail: Promise<void> = task
+      .catch(() => undefined)
+      .finally(() => {
+        if (running.get(chatId) === tail) running.delete(chatId);
+      });
+    running.set(chatId, tail);
+    const quick = busy ? { done: false as const } : await within(task, rt.quickAnswerMs);
+    if (!quick.done) rt.background(`command ${module.name}`, () => task);
+  }
+
   for (const module of rt.commands()) {
     if (!COMMAND_NAME.test(module.name)) {
       rt.logger.warn('command name not valid for Telegram, skipped', { command: module.name });
       continue;
     }
-    composer.command(module.name, (ctx) => run(ctx, module));
+    composer.command(module.name, (ctx) => dispatch(ctx, module));
   }
 
   // Anything else a stranger writes in private gets the polite answer; approved users' chatter is ignored.
