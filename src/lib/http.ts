@@ -13,6 +13,9 @@ export interface HttpClientOptions {
   baseUrl: string;
   /** PEM file with extra CAs for on-premises installs. TLS verification always stays on. */
   caFile?: string;
+  /** Client certificate and its private key (PEM files) for servers that require mutual TLS; both or neither. */
+  certFile?: string;
+  keyFile?: string;
   /** Per-request timeout in ms. */
   timeoutMs?: number;
   /** Responses larger than this are aborted and reported as invalid. */
@@ -62,19 +65,21 @@ export function parseRetryAfter(value: string | string[] | undefined, now = Date
   return undefined;
 }
 
-/** The CA file, read once; an unreadable one is a configuration error naming the client, not a crash. */
-function readCaFile(name: string, caFile: string | undefined): Buffer | undefined {
-  if (!caFile) return undefined;
+/** A PEM file (CA, client certificate or key), read once; an unreadable one is a configuration error naming the client, not a crash. */
+function readPemFile(name: string, key: string, file: string | undefined): Buffer | undefined {
+  if (!file) return undefined;
   try {
-    return readFileSync(caFile);
+    return readFileSync(file);
   } catch (error) {
     const code = (error as { code?: string }).code ?? 'error';
-    throw new AppError('config', `${name}: caFile ${caFile} cannot be read (${code})`, { cause: error });
+    throw new AppError('config', `${name}: ${key} ${file} cannot be read (${code})`, { cause: error });
   }
 }
 
 export function createHttpClient(options: HttpClientOptions): HttpClient {
-  const ca = readCaFile(options.name, options.caFile);
+  const ca = readPemFile(options.name, 'caFile', options.caFile);
+  const certificate = readPemFile(options.name, 'certFile', options.certFile);
+  const key = readPemFile(options.name, 'keyFile', options.keyFile);
   const maxBytes = options.maxBytes ?? DEFAULT_MAX_BYTES;
 
   function urlOf(req: RequestOptions): URL {
@@ -102,7 +107,7 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
       // is asked for (no Accept-Encoding) and none is inflated.
       decompress: false,
       responseType: 'text',
-      https: { rejectUnauthorized: true, ...(ca ? { certificateAuthority: ca } : {}) },
+      https: { rejectUnauthorized: true, ...(ca ? { certificateAuthority: ca } : {}), ...(certificate && key ? { certificate, key } : {}) },
       ...(req.json !== undefined ? { json: req.json } : {}),
       ...(req.form !== undefined ? { form: req.form } : {}),
       ...(req.signal ? { signal: req.signal } : {}),
@@ -120,7 +125,7 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
       response = await pending;
     } catch (error) {
       if (tooLarge) throw new AppError('invalid-response', `${where}: response larger than ${maxBytes} bytes`);
-      throw classifyNetworkError(error, where);
+      throw classifyNetworkError(error, where, certificate !== undefined);
     }
     const status = response.statusCode;
     if (status >= 200 && status < 300) return { status, body: response.body, headers: response.headers };
@@ -161,9 +166,16 @@ export function statusError(status: number, where: string, headers: Record<strin
   return new AppError('bad-request', `${where}: HTTP ${status}`, { status });
 }
 
-function classifyNetworkError(error: unknown, where: string): AppError {
+function classifyNetworkError(error: unknown, where: string, clientCertificate: boolean): AppError {
   const e = error as { code?: string; name?: string };
   const code = e.code ?? e.name ?? 'network';
+  // The server ended the handshake over our (missing) client certificate: mutual TLS, which no retry fixes.
+  if (/CERTIFICATE_REQUIRED/.test(code)) {
+    return new AppError('auth', `${where}: the server requires a client certificate (mutual TLS)${clientCertificate ? ' and did not take the one configured' : ', and none is configured (certFile, keyFile)'} (${code})`);
+  }
+  if (clientCertificate && /ALERT_(UNKNOWN_CA|BAD_CERTIFICATE|CERTIFICATE_UNKNOWN|CERTIFICATE_EXPIRED|CERTIFICATE_REVOKED|UNSUPPORTED_CERTIFICATE|ACCESS_DENIED)/.test(code)) {
+    return new AppError('auth', `${where}: the server refused the client certificate (${code})`);
+  }
   if (/CERT|SSL|TLS|SELF_SIGNED|UNABLE_TO_VERIFY|ERR_TLS/i.test(code)) {
     return new AppError('unavailable', `${where}: TLS verification failed (${code})`);
   }

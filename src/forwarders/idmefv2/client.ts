@@ -7,7 +7,7 @@
  * `bad-request` carrying the receiver's own reason, never retried. Bodies of failures are shown shortened
  * and redacted, because the receiver's text is what tells the person what to fix.
  */
-import { AppError, isAppError } from '../../core/errors.js';
+import { AppError } from '../../core/errors.js';
 import { createHttpClient, parseRetryAfter, type HttpClient } from '../../lib/http.js';
 import { oneLine, redactText, registerSecret } from '../../lib/redact.js';
 import type { Idmefv2Message } from './convert.js';
@@ -17,6 +17,9 @@ export interface Idmefv2ClientOptions {
   readonly username?: string;
   readonly password?: string;
   readonly caFile?: string;
+  /** Client certificate and key (PEM files) for a receiver that requires mutual TLS. */
+  readonly certFile?: string;
+  readonly keyFile?: string;
   readonly timeoutMs: number;
 }
 
@@ -33,7 +36,16 @@ const FAILURE_STATUSES: readonly number[] = Array.from({ length: 200 }, (_, i) =
 const MAX_REASON = 300;
 
 export function createIdmefv2Client(options: Idmefv2ClientOptions, http?: HttpClient): Idmefv2Client {
-  const client = http ?? createHttpClient({ name: 'idmefv2', baseUrl: options.url, caFile: options.caFile, timeoutMs: options.timeoutMs, maxBytes: 1024 * 1024 });
+  const client =
+    http ??
+    createHttpClient({
+      name: 'idmefv2',
+      baseUrl: options.url,
+      caFile: options.caFile,
+      ...(options.certFile && options.keyFile ? { certFile: options.certFile, keyFile: options.keyFile } : {}),
+      timeoutMs: options.timeoutMs,
+      maxBytes: 1024 * 1024,
+    });
   const headers: Record<string, string> = {};
   if (options.username !== undefined && options.password !== undefined) {
     const token = Buffer.from(`${options.username}:${options.password}`, 'utf8').toString('base64');
@@ -46,35 +58,19 @@ export function createIdmefv2Client(options: Idmefv2ClientOptions, http?: HttpCl
 
   return {
     async send(message, signal) {
-      let res;
-      try {
-        res = await client.text({
-          method: 'POST',
-          // Absolute, so a URL without a trailing slash (`…/ingest`) is used exactly as configured.
-          path: options.url,
-          json: message,
-          headers,
-          allowStatus: FAILURE_STATUSES,
-          ...(signal ? { signal } : {}),
-        });
-      } catch (error) {
-        throw mutualTlsRefusal(error, where) ?? error;
-      }
+      const res = await client.text({
+        method: 'POST',
+        // Absolute, so a URL without a trailing slash (`…/ingest`) is used exactly as configured.
+        path: options.url,
+        json: message,
+        headers,
+        allowStatus: FAILURE_STATUSES,
+        ...(signal ? { signal } : {}),
+      });
       if (res.status < 400) return { status: res.status };
       throw classify(res.status, reasonOf(res.body), where, res.headers['retry-after']);
     },
   };
-}
-
-/**
- * A receiver that requires mutual TLS (the HTTPS transport draft asks for TLS 1.3 with client certificates) ends
- * the handshake with the TLS 1.3 alert "certificate required". That is no network trouble a retry fixes: say
- * plainly that the receiver wants a client certificate. (TLS 1.2 only says "handshake failure", which has other
- * causes too, so it keeps its generic message.)
- */
-function mutualTlsRefusal(error: unknown, where: string): AppError | undefined {
-  if (!isAppError(error) || !/CERTIFICATE_REQUIRED/.test(error.message)) return undefined;
-  return new AppError('auth', `${where}: the receiver refused the TLS handshake; it requires a client certificate (mutual TLS), which socbot does not present`, { cause: error });
 }
 
 function reasonOf(body: string): string {

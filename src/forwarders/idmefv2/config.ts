@@ -25,6 +25,9 @@ export const idmefv2ConfigSchema = z
     password: secret.optional(),
     version: z.enum(['2.D.V04', '2.D.V08']).default('2.D.V04'),
     caFile,
+    /** Client certificate and key (PEM files) for a receiver that requires mutual TLS; both or neither. */
+    certFile: caFile,
+    keyFile: caFile,
     /** Seconds one POST may take before it counts as failed (retryable). */
     timeout: z.number().positive().max(300).default(10),
     /**
@@ -46,6 +49,9 @@ export const idmefv2ConfigSchema = z
     }
     if (v.password !== undefined && v.username === undefined) {
       ctx.addIssue({ code: 'custom', path: ['username'], message: 'required when password is set' });
+    }
+    if ((v.certFile === undefined) !== (v.keyFile === undefined)) {
+      ctx.addIssue({ code: 'custom', path: [v.certFile === undefined ? 'certFile' : 'keyFile'], message: 'certFile and keyFile go together' });
     }
   });
 export type Idmefv2Config = z.infer<typeof idmefv2ConfigSchema>;

@@ -40,6 +40,7 @@ export function createIdmefv2Forwarder(
       username: config.username,
       password: config.password,
       caFile: config.caFile,
+      ...(config.certFile && config.keyFile ? { certFile: config.certFile, keyFile: config.keyFile } : {}),
       timeoutMs: Math.round(config.timeout * 1000),
     });
   const hostIp = overrides.hostIp ?? detectHostIp;

@@ -63,6 +63,7 @@ export function createSoarClient(config: SoarConfig, deps: SoarClientDeps): Soar
       name: 'soar',
       baseUrl: config.url,
       ...(config.caFile ? { caFile: config.caFile } : {}),
+      ...(config.certFile && config.keyFile ? { certFile: config.certFile, keyFile: config.keyFile } : {}),
       timeoutMs: Math.round(config.timeout * 1000),
       headers: { authorization: `Basic ${basic}`, 'content-type': 'application/json' },
     });

@@ -36,6 +36,9 @@ export const soarConfigSchema = z.object({
   dataTable: z.string().min(1).default('event_information'),
   dryRun: z.boolean().default(false),
   caFile,
+  /** Client certificate and key (PEM files) for a SOAR behind mutual TLS; both or neither. */
+  certFile: caFile,
+  keyFile: caFile,
   /** Incident type ids or names set on created incidents. */
   incidentTypes: z.array(z.union([z.number().int(), z.string().min(1)])).default([]),
   /** API name of the custom incident field that carries socbot's dedupe key. */
@@ -55,5 +58,9 @@ export const soarConfigSchema = z.object({
     .default({}),
   /** Data Table column API name → cell sources (see `cellSource`). Replaces the default mapping when given. */
   columns: z.record(z.string().min(1), z.union([cellSource, z.array(cellSource).min(1)])).optional(),
+}).superRefine((v, ctx) => {
+  if ((v.certFile === undefined) !== (v.keyFile === undefined)) {
+    ctx.addIssue({ code: 'custom', path: [v.certFile === undefined ? 'certFile' : 'keyFile'], message: 'certFile and keyFile go together' });
+  }
 });
 export type SoarConfig = z.infer<typeof soarConfigSchema>;
