@@ -8,22 +8,12 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { createLogger } from '../../../src/lib/logger.js';
 import { draft } from '../../support/memory.js';
 import type { StoredMessage } from '../../support/fake-telegram.js';
-import { greetAdmins, startHarness, type Harness } from './harness.js';
+import { approveGroup, approveUser, greetAdmins, startHarness, type Harness } from './harness.js';
 
 let h: Harness;
 afterEach(async () => {
   await h.stop();
 });
-
-async function approveGroup(h: Harness, id: number, title: string, type: 'group' | 'supergroup' = 'supergroup') {
-  const { fake, admin } = h;
-  const group = fake.group(id, title, type);
-  fake.myChatMember(admin, group, 'left', 'member');
-  const prompt = await fake.waitFor(() => fake.messagesIn(admin.id).find((m) => m.visible.includes('Access request for a chat') && m.visible.includes(String(id))));
-  fake.press(admin, admin.id, prompt.messageId, '✅ Approve');
-  await fake.waitFor(() => fake.messagesIn(id).find((m) => m.visible.includes('approved this chat')), 5000, 'group approved notice');
-  return group;
-}
 
 /** Cards naming each title, in the order they arrived; fails the test on a title that is missing. */
 function cardsIn(h: Harness, chatId: number, titles: readonly string[]): StoredMessage[][] {
@@ -58,7 +48,7 @@ describe('Telegram unavailable, then back (catalogue 5)', () => {
     h = await startHarness({ logger });
     await greetAdmins(h);
     const { fake, admin, admin2 } = h;
-    const group = await approveGroup(h, -1001234567890, 'Duty');
+    const { group } = await approveGroup(h, -1001234567890, 'Duty');
     const titles = ['Outage one', 'Outage two', 'Outage three', 'Outage four'];
 
     fake.outage('500');
@@ -99,7 +89,7 @@ describe('429 on one chat (catalogue 6)', () => {
     h = await startHarness();
     await greetAdmins(h);
     const { fake, admin, admin2 } = h;
-    const group = await approveGroup(h, -1002222222222, 'Limited');
+    const { group } = await approveGroup(h, -1002222222222, 'Limited');
     fake.failNext('sendMessage', 429, 'Too Many Requests: retry after 1', { retry_after: 1 }, group.id);
     await h.inject(draft('r1', { title: 'Rate one' }));
     const limited = await fake.waitFor(() => fake.calls.find((c) => c.errorCode === 429));
@@ -167,7 +157,7 @@ describe('400 chat not found (catalogue 9)', () => {
     h = await startHarness();
     await greetAdmins(h);
     const { fake, admin } = h;
-    const gone = await approveGroup(h, -1009090909090, 'Deleted group');
+    const { group: gone } = await approveGroup(h, -1009090909090, 'Deleted group');
     fake.failChat(gone.id, 'not-found');
     await h.inject(draft('nf1', { title: 'Lost one' }));
     await fake.waitFor(() => fake.messagesIn(admin.id).find((m) => m.visible.includes('no longer accepts messages')), 5000, 'admin notice');
@@ -185,10 +175,7 @@ describe('400 chat not found (catalogue 9)', () => {
 
     // A person's chat: "chat not found" parks it, and their next message shows it works again.
     const person = fake.user(818181818, 'Returning');
-    fake.message(person, fake.privateChat(person), '/start');
-    const prompt = await fake.waitFor(() => fake.messagesIn(admin.id).find((m) => m.visible.includes('Returning')));
-    fake.press(admin, admin.id, prompt.messageId, '✅ Approve');
-    await fake.waitFor(() => fake.messagesIn(person.id).find((m) => m.visible.includes('approved your access')));
+    await approveUser(h, person);
     fake.failChat(person.id, 'not-found');
     await h.inject(draft('nf3', { title: 'While unreachable' }));
     await fake.waitFor(() => fake.messagesIn(admin.id).filter((m) => m.visible.includes('no longer accepts messages')).length === 2, 5000, 'parked');
@@ -206,7 +193,7 @@ describe('group upgraded to a supergroup while cards were queued (catalogue 10)'
     h = await startHarness();
     await greetAdmins(h);
     const { fake } = h;
-    const old = await approveGroup(h, -424242, 'Small group', 'group');
+    const { group: old } = await approveGroup(h, -424242, 'Small group', 'group');
     fake.failChat(old.id, { migrateTo: '-1004242424242' });
     const titles = ['Queued one', 'Queued two', 'Queued three'];
     await h.inject(...titles.map((title, i) => draft(`q${i}`, { title })));

@@ -4,24 +4,12 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { draft } from '../../support/memory.js';
-import { greetAdmins, startHarness, type Harness } from './harness.js';
+import { approveGroup, greetAdmins, startHarness, type Harness } from './harness.js';
 
 let h: Harness;
 afterEach(async () => {
   await h.stop();
 });
-
-async function approveGroup(h: Harness, id: number, title: string, type: 'group' | 'supergroup' = 'supergroup') {
-  const { fake, admin } = h;
-  const group = fake.group(id, title, type);
-  fake.myChatMember(admin, group, 'left', 'member');
-  await fake.waitFor(() => fake.messagesIn(id).find((m) => m.visible.includes('access request for this chat')), 5000, 'group told');
-  const prompt = await fake.waitFor(() => fake.messagesIn(admin.id).find((m) => m.visible.includes('Access request for a chat') && m.visible.includes(String(id))));
-  const q = fake.press(admin, admin.id, prompt.messageId, '✅ Approve');
-  await fake.waitFor(() => fake.answerOf(q));
-  await fake.waitFor(() => fake.messagesIn(id).find((m) => m.visible.includes('approved this chat')), 5000, 'group approved notice');
-  return { group, prompt };
-}
 
 describe('groups', () => {
   it('an unapproved group gets nothing; an approved one gets incidents; a banned one is left', async () => {

@@ -96,6 +96,28 @@ export async function greetAdmins(h: Harness): Promise<void> {
   }
 }
 
+/** The bot is added to a group and an admin approves it; resolves once the group is told. */
+export async function approveGroup(h: Harness, id: number, title: string, type: 'group' | 'supergroup' = 'supergroup') {
+  const { fake, admin } = h;
+  const group = fake.group(id, title, type);
+  fake.myChatMember(admin, group, 'left', 'member');
+  await fake.waitFor(() => fake.messagesIn(id).find((m) => m.visible.includes('access request for this chat')), 5000, 'group told');
+  const prompt = await fake.waitFor(() => fake.messagesIn(admin.id).find((m) => m.visible.includes('Access request for a chat') && m.visible.includes(String(id))), 5000, 'group prompt');
+  const q = fake.press(admin, admin.id, prompt.messageId, '✅ Approve');
+  await fake.waitFor(() => fake.answerOf(q));
+  await fake.waitFor(() => fake.messagesIn(id).find((m) => m.visible.includes('approved this chat')), 5000, 'group approved notice');
+  return { group, prompt };
+}
+
+/** A person sends /start and the first admin (who must have greeted the bot) approves them. */
+export async function approveUser(h: Harness, user: User): Promise<void> {
+  const { fake, admin } = h;
+  fake.message(user, fake.privateChat(user), '/start');
+  const prompt = await fake.waitFor(() => fake.messagesIn(admin.id).find((m) => m.visible.includes('Access request') && m.visible.includes(String(user.id))), 5000, 'prompt');
+  fake.press(admin, admin.id, prompt.messageId, '✅ Approve');
+  await fake.waitFor(() => fake.messagesIn(user.id).find((m) => m.visible.includes('approved your access')), 5000, 'requester told');
+}
+
 export function cardsMentioning(h: Harness, chatId: number, incident: Pick<Incident, 'key'> | string): number {
   const key = typeof incident === 'string' ? incident : incident.key;
   return h.fake.messagesIn(chatId).filter((m) => m.visible.includes(key)).length;

@@ -6,7 +6,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { AppError } from '../../../src/core/errors.js';
 import { draft } from '../../support/memory.js';
-import { ADMIN2_ID, ADMIN_ID, startHarness, type Harness } from './harness.js';
+import { ADMIN2_ID, ADMIN_ID, approveUser, greetAdmins, startHarness, type Harness } from './harness.js';
 
 let h: Harness;
 afterEach(async () => {
@@ -62,14 +62,10 @@ describe('languages', () => {
 
   it('/help lists only what the person may use', async () => {
     h = await startHarness();
+    await greetAdmins(h);
     const { fake, admin } = h;
-    fake.message(admin, fake.privateChat(admin), '/start');
-    await fake.waitFor(() => fake.messagesIn(admin.id).find((m) => m.visible.includes('administrator')));
     const analyst = fake.user(321321321, 'Analyst', { language_code: 'en' });
-    fake.message(analyst, fake.privateChat(analyst), '/start');
-    const prompt = await fake.waitFor(() => fake.messagesIn(admin.id).find((m) => m.visible.includes('Analyst')));
-    fake.press(admin, admin.id, prompt.messageId, '✅ Approve');
-    await fake.waitFor(() => fake.messagesIn(analyst.id).find((m) => m.visible.includes('approved your access')));
+    await approveUser(h, analyst);
 
     fake.message(admin, fake.privateChat(admin), '/help');
     fake.message(analyst, fake.privateChat(analyst), '/help');
@@ -102,14 +98,10 @@ describe('languages', () => {
 
   it('someone who switches their app to Russian gets cards in Russian from then on', async () => {
     h = await startHarness();
-    const { fake, admin } = h;
-    fake.message(admin, fake.privateChat(admin), '/start');
-    await fake.waitFor(() => fake.messagesIn(admin.id).find((m) => m.visible.includes('administrator')));
+    await greetAdmins(h);
+    const { fake } = h;
     const en = fake.user(654654654, 'Olga', { language_code: 'en' });
-    fake.message(en, fake.privateChat(en), '/start');
-    const prompt = await fake.waitFor(() => fake.messagesIn(admin.id).find((m) => m.visible.includes('Olga')));
-    fake.press(admin, admin.id, prompt.messageId, '✅ Approve');
-    await fake.waitFor(() => fake.messagesIn(en.id).find((m) => m.visible.includes('approved your access')));
+    await approveUser(h, en);
     await h.inject(draft('l1', { title: 'First card' }));
     const first = await fake.waitFor(() => fake.messagesIn(en.id).find((m) => m.visible.includes('First card')));
     expect(first.visible).toContain('Severity: High');
