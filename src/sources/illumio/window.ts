@@ -9,6 +9,10 @@
  * `href`. A one-millisecond window that is still full is re-read with the PCE maximum of 10 000; if even that is
  * full the events are taken as they are and the gap is counted (a warning in the log and in /debug).
  *
+ * A full window that lies wholly inside the look-back overlap (at or before the previous watermark) is re-read at
+ * the PCE maximum instead of being halved: it holds events read before, and narrowing it on every poll would cost
+ * the budget that new events need.
+ *
  * The request budget bounds one poll: when it runs out, what was read so far is complete up to the end of the
  * last finished window (windows finish left to right) and the caller reports `more`. The budget only stops a poll
  * that has read at least one event newer than `progressAfterMs` (the old watermark), so every poll moves the
@@ -104,7 +108,23 @@ export async function collectEvents(fetch: FetchEvents, options: CollectOptions)
       if (upper <= window.fromMs) upper = window.fromMs + 1;
       splits += 1;
       stack.push({ fromMs: upper, toMs: undefined, maxResults: window.maxResults });
-      stack.push({ fromMs: window.fromMs, toMs: upper, maxResults: window.maxResults });
+      const watermark = options.progressAfterMs;
+      if (watermark > window.fromMs && watermark < upper) {
+        // The look-back overlap on its own, so that it can be read in one go (below) and the narrowing is spent
+        // on new events only.
+        stack.push({ fromMs: watermark, toMs: upper, maxResults: window.maxResults });
+        stack.push({ fromMs: window.fromMs, toMs: watermark, maxResults: window.maxResults });
+      } else {
+        stack.push({ fromMs: window.fromMs, toMs: upper, maxResults: window.maxResults });
+      }
+      continue;
+    }
+    if (window.toMs <= options.progressAfterMs && window.maxResults < PCE_MAX_RESULTS) {
+      // Wholly inside the look-back overlap: these events were read before and only late ones can be new. One
+      // request at the PCE maximum gets through it; halving it again on every poll would spend the request
+      // budget on old events and leave a busy PCE's new ones for later polls.
+      splits += 1;
+      stack.push({ ...window, maxResults: PCE_MAX_RESULTS });
       continue;
     }
     if (window.toMs - window.fromMs <= 1) {

@@ -45,6 +45,20 @@ describe('full pages narrow the window until nothing is missed', () => {
     expect(pce.eventRequests()).toHaveLength(1);
   });
 
+  it('a busy PCE whose look-back overlap alone fills max_results: the overlap costs one request, the budget goes to new events', async () => {
+    // 600 events a second apart; the 300 s overlap holds 300 of them, six times max_results.
+    const events = Array.from({ length: 600 }, (_, i) => eventAt(signIn, T0 + i * SECOND));
+    pce.events = events;
+    const h = harness(pce, { maxResults: 50, maxRequestsPerPoll: 8, lookback: 300 });
+    const result = await drain(h, undefined, 40);
+    expect(new Set(ids(result.drafts)).size).toBe(600);
+    expect(result.drafts).toHaveLength(600);
+    // Once the overlap is full, it is read up to the old watermark in one request at the PCE maximum…
+    expect(pce.eventRequests().some((r) => r.query.max_results === '10000' && r.query['timestamp[lte]'] !== undefined)).toBe(true);
+    // …so each poll moves on by dozens of events, not by the two or three left after re-narrowing the overlap.
+    expect(result.polls).toBeLessThan(30);
+  });
+
   it('a request budget ends the poll early with `more`; the next polls finish the job, each event once', async () => {
     const events = Array.from({ length: 60 }, (_, i) => eventAt(signIn, T0 + i * 41 * SECOND));
     pce.events = events;

@@ -59,6 +59,8 @@ export interface Driver {
   dataRequests(): number;
   /** The time a cursor has reached (epoch ms), to check it never rewinds. */
   cursorTime(cursor: string | undefined): number | undefined;
+  /** A new adapter on the same config, state and clock: the process restarted. */
+  rebuild(): SourceAdapter;
   close(): Promise<void>;
 }
 
@@ -68,6 +70,8 @@ export interface DriverOptions {
   readonly caFile?: string;
   /** Source config overrides (timeouts, caps). */
   readonly config?: Readonly<Record<string, unknown>>;
+  /** Items per page (or per PCE answer), and one page per poll round: a stream then takes several rounds. */
+  readonly pageSize?: number;
 }
 
 const LOOKBACK = { lookback: 300, initialLookback: 6 * 3600 };
@@ -135,9 +139,12 @@ async function maxpatrolDriver(options: DriverOptions): Promise<Driver> {
     clientSecret,
     ...LOOKBACK,
     ...(options.caFile ? { caFile: options.caFile } : {}),
+    ...(options.pageSize ? { pageSize: options.pageSize, maxPagesPerPoll: 1 } : {}),
     ...options.config,
   });
-  const source = await guarded(fake, () => createMaxpatrolSource(config, { logger: silentLogger, clock, state: memoryState(clock) }));
+  const state = memoryState(clock);
+  const build = (): SourceAdapter => createMaxpatrolSource(config, { logger: silentLogger, clock, state });
+  const source = await guarded(fake, build);
   let seq = 0;
   return {
     name: 'maxpatrol',
@@ -167,6 +174,7 @@ async function maxpatrolDriver(options: DriverOptions): Promise<Driver> {
     up: () => fake.up(),
     dataRequests: () => fake.count('list'),
     cursorTime: (cursor) => msOf(parseJson(cursor)?.created),
+    rebuild: build,
     async close() {
       await source.close?.();
       await fake.close();
@@ -177,8 +185,15 @@ async function maxpatrolDriver(options: DriverOptions): Promise<Driver> {
 async function elasticDriver(options: DriverOptions): Promise<Driver> {
   const fake = await startFakeElasticsearch({ apiKey: API_KEY, docs: [], ...(options.tls ? { tls: options.tls } : {}) });
   const clock = testClock(options.now);
-  const config = elasticConfig(fake.url, { ...LOOKBACK, ...(options.caFile ? { caFile: options.caFile } : {}), ...options.config });
-  const source = await guarded(fake, () => createElasticSource(config, { logger: silentLogger, clock, state: memoryState(clock) }));
+  const config = elasticConfig(fake.url, {
+    ...LOOKBACK,
+    ...(options.caFile ? { caFile: options.caFile } : {}),
+    ...(options.pageSize ? { pageSize: options.pageSize, maxPagesPerPoll: 1 } : {}),
+    ...options.config,
+  });
+  const state = memoryState(clock);
+  const build = (): SourceAdapter => createElasticSource(config, { logger: silentLogger, clock, state });
+  const source = await guarded(fake, build);
   const base = singleAlerts().find((a) => a._id === C2_ID);
   if (!base) throw new Error('elastic fixture missing');
   let seq = 0;
@@ -202,6 +217,7 @@ async function elasticDriver(options: DriverOptions): Promise<Driver> {
     up: () => fake.up(),
     dataRequests: () => fake.searches().length,
     cursorTime: (cursor) => msOf(parseJson(cursor)?.t),
+    rebuild: build,
     async close() {
       await source.close?.();
       await fake.close();
@@ -210,12 +226,19 @@ async function elasticDriver(options: DriverOptions): Promise<Driver> {
 }
 
 async function sophosDriver(options: DriverOptions): Promise<Driver> {
-  const fake = await startFakeCentral({ idType: 'tenant', ...(options.tls ? { tls: options.tls } : {}) });
+  const fake = await startFakeCentral({ idType: 'tenant', ...(options.tls ? { tls: options.tls } : {}), ...(options.pageSize ? { alertPageCap: options.pageSize } : {}) });
   const tenant = fake.tenant(TENANT_IDS.QNASTERS);
   tenant.alerts = [];
   const clock = testClock(options.now);
-  const config = centralConfig(fake, { ...LOOKBACK, ...(options.caFile ? { caFile: options.caFile } : {}), ...options.config });
-  const source = await guarded(fake, () => createSophosSource(config, { logger: silentLogger, clock, state: memoryState(clock) }));
+  const config = centralConfig(fake, {
+    ...LOOKBACK,
+    ...(options.caFile ? { caFile: options.caFile } : {}),
+    ...(options.pageSize ? { maxPages: 1 } : {}),
+    ...options.config,
+  });
+  const state = memoryState(clock);
+  const build = (): SourceAdapter => createSophosSource(config, { logger: silentLogger, clock, state });
+  const source = await guarded(fake, build);
   const template = sophosFixture<{ items: Json[] }>('common-alerts-qnasters-page1.json').items[0];
   if (!template) throw new Error('sophos fixture missing');
   return {
@@ -244,6 +267,7 @@ async function sophosDriver(options: DriverOptions): Promise<Driver> {
       const entry = tenants?.[TENANT_IDS.QNASTERS];
       return msOf(entry?.at);
     },
+    rebuild: build,
     async close() {
       await source.close?.();
       await fake.close();
@@ -263,9 +287,13 @@ async function illumioDriver(options: DriverOptions): Promise<Driver> {
     enrichWorkloads: false,
     ...LOOKBACK,
     ...(options.caFile ? { caFile: options.caFile } : {}),
+    // A few requests per round: every round re-reads the look-back overlap, which alone fills a small answer.
+    ...(options.pageSize ? { maxResults: options.pageSize, maxRequestsPerPoll: 8 } : {}),
     ...options.config,
   });
-  const source = await guarded(fake, () => createIllumioSource(config, { logger: silentLogger, clock, state: memoryState(clock) }));
+  const state = memoryState(clock);
+  const build = (): SourceAdapter => createIllumioSource(config, { logger: silentLogger, clock, state });
+  const source = await guarded(fake, build);
   const template = illumioFixture<Json[]>('events_pretty_cool_events_sample.json')[0];
   if (!template) throw new Error('illumio fixture missing');
   return {
@@ -288,6 +316,7 @@ async function illumioDriver(options: DriverOptions): Promise<Driver> {
     up: () => fake.up(),
     dataRequests: () => fake.eventRequests().length,
     cursorTime: (cursor) => msOf(parseJson(cursor)?.ts),
+    rebuild: build,
     async close() {
       await source.close?.();
       await fake.close();
