@@ -104,17 +104,6 @@ export function buttons(m: StoredMessage): string[] {
   return (m.replyMarkup?.inline_keyboard ?? []).flat().map((b) => b.text);
 }
 
-/** An approved group; its members who are not users of the bot are viewers. */
-export async function approvedGroup(h: Harness, id: number, title: string) {
-  const { fake, admin } = h;
-  const group = fake.group(id, title);
-  fake.myChatMember(admin, group, 'left', 'member');
-  const prompt = await fake.waitFor(() => fake.messagesIn(admin.id).find((m) => m.visible.includes('Access request for a chat') && m.visible.includes(String(id))));
-  fake.press(admin, admin.id, prompt.messageId, '✅ Approve');
-  await fake.waitFor(() => fake.messagesIn(id).find((m) => m.visible.includes('approved this chat')), 5000, 'group approved');
-  return group;
-}
-
 /** A temporary SQLite file, so an app can be stopped and started again on the same state. */
 export function tempStore(): { url: string; remove(): void } {
   const dir = mkdtempSync(join(tmpdir(), 'socbot-fwd-'));

@@ -5,8 +5,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { dedupeKey } from '../../../src/forwarders/soar/index.js';
 import { startFakeSoar, type FakeSoar, type StoredIncident } from '../../support/fakes/soar.js';
-import type { Harness } from '../telegram/harness.js';
-import { approvedGroup, buttons, cardIn, cardWhen, CREATE, KEY, sshDraft, startForwarding } from './helpers.js';
+import { approveGroup, type Harness } from '../telegram/harness.js';
+import { buttons, cardIn, cardWhen, CREATE, KEY, sshDraft, startForwarding } from './helpers.js';
 
 let current: Harness | undefined;
 let soar: FakeSoar | undefined;
@@ -86,7 +86,8 @@ describe('→ SOAR through the whole app', () => {
   it('a viewer is refused with an alert, by button and by /forward, and nothing reaches SOAR', async () => {
     soar = await startFakeSoar();
     const h = (current = await startForwarding({ soar }));
-    const group = await approvedGroup(h, -1005000000005, 'Watchers');
+    // Members of an approved group who are not users of the bot are viewers.
+    const { group } = await approveGroup(h, -1005000000005, 'Watchers');
     await h.inject(sshDraft(3));
     const card = await cardIn(h, group.id);
     const viewer = h.fake.user(505050505, 'Viewer');
