@@ -131,6 +131,11 @@ export function createDeliveryWorker(options: DeliveryWorkerOptions): DeliveryWo
     return map;
   }
 
+  async function changedSince(rendered: Incident): Promise<boolean> {
+    const latest = await options.incidents.get(`${rendered.source}:${rendered.sourceId}`);
+    return latest !== undefined && latest.revision !== rendered.revision;
+  }
+
   async function runLane(dest: Destination, lane: Lane): Promise<void> {
     const pending = outbox.pendingFor(dest);
     const head = pending[0];
@@ -165,10 +170,14 @@ export function createDeliveryWorker(options: DeliveryWorkerOptions): DeliveryWo
           const messageRef = await notifier.post(chatId, incident);
           await outbox.update({ ...head, state: 'sent', sentAt: nowIso, messageRef });
           logger.info('incident delivered', { destination: dest, ref: head.ref, key: incident.key });
+          // A change stored while the card was on its way would otherwise never reach this card.
+          if (await changedSince(incident)) await outbox.enqueueEdits(head.ref);
         } else {
           const card = outbox.sentPost(dest, head.ref);
           if (card?.messageRef && !card.viaDigest) await notifier.edit(chatId, card.messageRef, incident);
-          await outbox.update({ ...head, state: 'sent', sentAt: nowIso, messageRef: card?.messageRef });
+          // Edits coalesce into one entry per card; if the incident changed during this edit, edit again.
+          if (await changedSince(incident)) await outbox.update({ ...head, attempts: 0 });
+          else await outbox.update({ ...head, state: 'sent', sentAt: nowIso, messageRef: card?.messageRef });
         }
       }
       lane.lastSuccessAt = clock.now().getTime();

@@ -180,3 +180,41 @@ describe('incident service', () => {
     expect(audit.map((e) => e.action)).toEqual(['incident.ack']);
   });
 });
+
+describe('card edits racing deliveries', () => {
+  it('a change stored while a card or an edit is in flight still reaches the card', async () => {
+    const h = await createHarness();
+    h.source.items = [draft('race-1', { key: 'INC-R' })];
+    await h.pipeline.pollOnce('fake', signal);
+    const actor = { platform: 'telegram', userId: '42', name: 'Ann', role: 'analyst' as const, locale: 'en', chat: { id: '100', type: 'private' as const } };
+    // Acknowledge exactly while the notifier is posting the card (revision 1 rendered).
+    const post = h.notifier.post.bind(h.notifier);
+    let raced = false;
+    h.notifier.post = async (chatId, incident) => {
+      const ref = await post(chatId, incident);
+      if (!raced) {
+        raced = true;
+        await h.service.acknowledge('fake:race-1', actor);
+      }
+      return ref;
+    };
+    h.worker.start();
+    await eventually(() => expect(h.notifier.sent.filter((s) => s.kind === 'edit').map((s) => s.revision)).toContain(2));
+    // And again for an edit in flight: a second change while the first edit is being sent.
+    const edit = h.notifier.edit.bind(h.notifier);
+    let racedEdit = false;
+    h.notifier.edit = async (chatId, messageRef, incident) => {
+      await edit(chatId, messageRef, incident);
+      if (!racedEdit && incident.revision === 3) {
+        racedEdit = true;
+        h.source.items.push(draft('race-1', { key: 'INC-R', subEvents: [{ id: 'late', title: 'late' }] }));
+        await h.pipeline.pollOnce('fake', signal);
+      }
+    };
+    h.source.items.push(draft('race-1', { key: 'INC-R', status: 'Closed' }));
+    await h.pipeline.pollOnce('fake', signal);
+    await eventually(() => expect(h.notifier.sent.filter((s) => s.kind === 'edit').map((s) => s.revision)).toContain(4));
+    await h.worker.stop();
+    expect(h.notifier.postedKeys()).toEqual(['INC-R']);
+  });
+});
