@@ -5,7 +5,6 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { SourceAdapter } from '../../../src/core/ports.js';
-import { silentLogger } from '../../../src/lib/logger.js';
 import { createElasticSource } from '../../../src/sources/elastic/index.js';
 import { illumioConfigSchema } from '../../../src/sources/illumio/config.js';
 import { createIllumioSource } from '../../../src/sources/illumio/index.js';
@@ -17,7 +16,7 @@ import { eventAt, illumioFixture, PCE_SECRET, PCE_USER, startFakePce, type Json 
 import { startFakeMaxpatrol } from '../../support/fakes/maxpatrol.js';
 import { CENTRAL_SECRET, centralConfig, sophosFixture, startFakeCentral, TENANT_IDS } from '../../support/fakes/sophos.js';
 import type { HttpFault, TlsPair } from '../../support/http-fake.js';
-import { memoryState, testClock, type TestClock } from '../../support/state.js';
+import { memoryState, recordingLogger, testClock, type LogRecord, type TestClock } from '../../support/state.js';
 import { C2_ID, deriveAlert, singleAlerts } from '../../unit/elastic/fixtures.js';
 import { API_KEY, config as elasticConfig } from '../elastic/support.js';
 
@@ -48,6 +47,8 @@ export interface Driver {
   readonly clock: TestClock;
   /** Values that must never show in an error, a log line or state. */
   secrets(): string[];
+  /** What the adapter logged. */
+  logs(): readonly LogRecord[];
   /** Adds one new item on the server; returns its sourceId. */
   addItem(spec?: ItemSpec): string;
   /** The fault answers every call of the main data route until cleared. */
@@ -143,7 +144,8 @@ async function maxpatrolDriver(options: DriverOptions): Promise<Driver> {
     ...options.config,
   });
   const state = memoryState(clock);
-  const build = (): SourceAdapter => createMaxpatrolSource(config, { logger: silentLogger, clock, state });
+  const logger = recordingLogger();
+  const build = (): SourceAdapter => createMaxpatrolSource(config, { logger, clock, state });
   const source = await guarded(fake, build);
   let seq = 0;
   return {
@@ -175,6 +177,7 @@ async function maxpatrolDriver(options: DriverOptions): Promise<Driver> {
     dataRequests: () => fake.count('list'),
     cursorTime: (cursor) => msOf(parseJson(cursor)?.created),
     rebuild: build,
+    logs: () => logger.records,
     async close() {
       await source.close?.();
       await fake.close();
@@ -192,7 +195,8 @@ async function elasticDriver(options: DriverOptions): Promise<Driver> {
     ...options.config,
   });
   const state = memoryState(clock);
-  const build = (): SourceAdapter => createElasticSource(config, { logger: silentLogger, clock, state });
+  const logger = recordingLogger();
+  const build = (): SourceAdapter => createElasticSource(config, { logger, clock, state });
   const source = await guarded(fake, build);
   const base = singleAlerts().find((a) => a._id === C2_ID);
   if (!base) throw new Error('elastic fixture missing');
@@ -218,6 +222,7 @@ async function elasticDriver(options: DriverOptions): Promise<Driver> {
     dataRequests: () => fake.searches().length,
     cursorTime: (cursor) => msOf(parseJson(cursor)?.t),
     rebuild: build,
+    logs: () => logger.records,
     async close() {
       await source.close?.();
       await fake.close();
@@ -237,7 +242,8 @@ async function sophosDriver(options: DriverOptions): Promise<Driver> {
     ...options.config,
   });
   const state = memoryState(clock);
-  const build = (): SourceAdapter => createSophosSource(config, { logger: silentLogger, clock, state });
+  const logger = recordingLogger();
+  const build = (): SourceAdapter => createSophosSource(config, { logger, clock, state });
   const source = await guarded(fake, build);
   const template = sophosFixture<{ items: Json[] }>('common-alerts-qnasters-page1.json').items[0];
   if (!template) throw new Error('sophos fixture missing');
@@ -268,6 +274,7 @@ async function sophosDriver(options: DriverOptions): Promise<Driver> {
       return msOf(entry?.at);
     },
     rebuild: build,
+    logs: () => logger.records,
     async close() {
       await source.close?.();
       await fake.close();
@@ -292,7 +299,8 @@ async function illumioDriver(options: DriverOptions): Promise<Driver> {
     ...options.config,
   });
   const state = memoryState(clock);
-  const build = (): SourceAdapter => createIllumioSource(config, { logger: silentLogger, clock, state });
+  const logger = recordingLogger();
+  const build = (): SourceAdapter => createIllumioSource(config, { logger, clock, state });
   const source = await guarded(fake, build);
   const template = illumioFixture<Json[]>('events_pretty_cool_events_sample.json')[0];
   if (!template) throw new Error('illumio fixture missing');
@@ -317,6 +325,7 @@ async function illumioDriver(options: DriverOptions): Promise<Driver> {
     dataRequests: () => fake.eventRequests().length,
     cursorTime: (cursor) => msOf(parseJson(cursor)?.ts),
     rebuild: build,
+    logs: () => logger.records,
     async close() {
       await source.close?.();
       await fake.close();

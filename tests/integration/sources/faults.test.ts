@@ -110,6 +110,9 @@ describe.each(SOURCES)('%s under faults', (name) => {
     expect((await h.incidents.get(incidentRef(name, second)))?.revision).toBe(1);
     expect((await h.incidents.get(incidentRef(name, first)))?.revision).toBe(1);
     expect(d.cursorTime(await cursors.get(name))).toBeGreaterThanOrEqual(d.cursorTime(saved) ?? Number.POSITIVE_INFINITY);
+    // Nor did anything the adapter logged on the way, or what it kept in the cursor.
+    expectNoSecret(JSON.stringify(d.logs()), d.secrets());
+    for (const secret of d.secrets()) expect(await cursors.get(name)).not.toContain(secret);
     await h.store.close();
   });
 });
