@@ -45,6 +45,7 @@ import { createStartCommand } from '../../commands/start.js';
 import { createUsersCommand } from '../../commands/users.js';
 import { createApprovalStore, createDirectoryStore } from '../../store/directory-store.js';
 import { formatTime } from '../card.js';
+import { createSendBudget } from './budget.js';
 import { createButtonStore } from './callback-data.js';
 import { PLATFORM, resolveRequest, type BotContext } from './context.js';
 import { createApprovalEffects } from './effects.js';
@@ -188,6 +189,10 @@ export function createTelegramBot(config: Config, deps: TelegramDeps): TelegramP
     client: { apiRoot: tg.apiRoot, timeoutSeconds: (options.pollTimeoutSeconds ?? 30) + requestTimeoutSeconds },
     ...(options.botInfo ? { botInfo: options.botInfo } : {}),
   });
+  // Every send, interactive or outbox, takes a slot of the same per-chat and global budget (installed first, so
+  // it sits next to the network and a retried call waits for a slot again).
+  const budget = createSendBudget(rateLimits, deps.clock);
+  bot.api.config.use(budget.transformer);
   // Interactive calls (replies, prompts, edits after a press): paced per chat and retried on 429 in place.
   // Spacing gets a few percent of slack, as in the notifier: launch times are not arrival times.
   const spaced = (ms: number): number => Math.ceil(ms * 1.03) + 2;
@@ -211,6 +216,7 @@ export function createTelegramBot(config: Config, deps: TelegramDeps): TelegramP
   // Outbox deliveries: no throttler, no auto-retry — the outbox paces them and must see every 429.
   // A timeout here may follow a send Telegram accepted: the notifier marks the resend as a possible repeat.
   const deliveryApi = new Api(tg.token, { apiRoot: tg.apiRoot, timeoutSeconds: requestTimeoutSeconds });
+  deliveryApi.config.use(budget.transformer);
 
   const effects = createApprovalEffects({
     api: bot.api,

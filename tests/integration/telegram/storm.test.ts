@@ -5,7 +5,7 @@
  */
 import { afterEach, expect, it } from 'vitest';
 import { draft } from '../../support/memory.js';
-import { greetAdmins, startHarness, type Harness } from './harness.js';
+import { approveGroup, greetAdmins, startHarness, type Harness } from './harness.js';
 
 let h: Harness;
 afterEach(async () => {
@@ -52,5 +52,23 @@ it('300 incidents into one group: all named, zero 429s, per-chat order kept', as
     const text = fake.messagesIn(admin.id).map((m) => m.visible).join('\n');
     return keys.every((k) => text.includes(k));
   }, 30_000);
+  expect(fake.totalFloodHits()).toBe(0);
+});
+
+it('people using commands in the group during a storm share its budget with the deliveries: still zero 429s', async () => {
+  h = await startHarness({ flood: SCALED_FLOOD });
+  await greetAdmins(h);
+  const { fake } = h;
+  const { group } = await approveGroup(h, -1001234567891, 'Busy storm');
+  const member = fake.user(555000111, 'Member');
+  const keys = Array.from({ length: 300 }, (_, i) => `B-${String(i).padStart(4, '0')}`);
+  h.source.pageSize = 1000;
+  await h.inject(...keys.map((key, i) => draft(`busy-${i}`, { key, title: `Busy ${i}` })));
+  for (let i = 0; i < 15; i++) {
+    fake.message(member, group, '/ping');
+    await new Promise((resolve) => setTimeout(resolve, 40));
+  }
+  await fake.waitFor(() => keys.every((k) => fake.messagesIn(group.id).some((m) => m.visible.includes(k))), 30_000, 'every incident named');
+  await fake.waitFor(() => fake.messagesIn(group.id).filter((m) => m.visible.includes('Alive')).length === 15, 30_000, 'every /ping answered');
   expect(fake.totalFloodHits()).toBe(0);
 });
