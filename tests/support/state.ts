@@ -4,6 +4,7 @@
  * everywhere: a new adapter handed the same state and clock.
  */
 import type { Clock } from '../../src/core/clock.js';
+import { mergeDraft, type Incident, type IncidentDraft } from '../../src/core/incident.js';
 import type { Logger } from '../../src/core/logger.js';
 import type { Collection } from '../../src/core/ports.js';
 import type { JsonValue } from '../../src/core/reply.js';
@@ -93,4 +94,48 @@ export function memoryState(clock?: Clock): MemoryState {
       for (const entry of [...data]) yield await Promise.resolve(entry);
     },
   };
+}
+
+/**
+ * What the pipeline does with a source's drafts, reduced to its storage rule: a new sourceId is stored and "posted"
+ * once; a draft for a stored one is merged with the real `mergeDraft` (an "edit" when it brings news).
+ */
+export class IncidentBook {
+  readonly incidents = new Map<string, Incident>();
+  /** sourceIds in the order they were first stored. */
+  readonly posts: string[] = [];
+  /** sourceIds of merges that changed the stored incident. */
+  readonly edits: string[] = [];
+
+  constructor(private readonly source: string) {}
+
+  apply(drafts: readonly IncidentDraft[]): void {
+    for (const draft of drafts) {
+      const stored = this.incidents.get(draft.sourceId);
+      if (!stored) {
+        this.incidents.set(draft.sourceId, { ...draft, source: this.source, key: draft.key ?? draft.sourceId, firstSeenAt: draft.createdAt, revision: 1 });
+        this.posts.push(draft.sourceId);
+        continue;
+      }
+      const merged = mergeDraft(stored, draft);
+      if (merged) {
+        this.incidents.set(draft.sourceId, merged);
+        this.edits.push(draft.sourceId);
+      }
+    }
+  }
+
+  get created(): number {
+    return this.posts.length;
+  }
+
+  get updated(): number {
+    return this.edits.length;
+  }
+
+  get(id: string): Incident {
+    const found = this.incidents.get(id);
+    if (!found) throw new Error(`no incident ${id}`);
+    return found;
+  }
 }

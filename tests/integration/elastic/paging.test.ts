@@ -4,7 +4,7 @@ import { createElasticSource } from '../../../src/sources/elastic/index.js';
 import { parseCursor } from '../../../src/sources/elastic/query.js';
 import type { FakeHit } from '../../support/fakes/elasticsearch.js';
 import { C2_ID, deriveAlert, deriveGroup, singleAlerts } from '../../unit/elastic/fixtures.js';
-import { config, controller, deps, elasticLifecycle, IncidentBook, memoryState, testClock } from './support.js';
+import { config, controller, deps, elasticLifecycle, incidentBook, memoryState, testClock } from './support.js';
 
 const { start, track } = elasticLifecycle();
 
@@ -62,7 +62,7 @@ describe('elastic source: paging', () => {
     const clock = testClock('2025-06-02T10:30:00.000Z');
     const state = memoryState();
     const cfg = config(fake.url, { maxPagesPerPoll: 2 });
-    const book = new IncidentBook();
+    const book = incidentBook();
 
     const first = await track(createElasticSource(cfg, deps(clock, state))).poll(undefined, controller());
     expect(first.drafts).toHaveLength(100);

@@ -4,7 +4,7 @@ import { createElasticSource } from '../../../src/sources/elastic/index.js';
 import { alertWindowQuery, groupMainsQuery, groupMembersQuery, parseCursor, searchBody } from '../../../src/sources/elastic/query.js';
 import type { FakeHit } from '../../support/fakes/elasticsearch.js';
 import { C2_ID, MALWARE_ID, SHELL_ID, WEBSHELL_ID, deriveAlert, eqlGroup, singleAlerts } from '../../unit/elastic/fixtures.js';
-import { API_KEY, config, controller, deps, elasticLifecycle, IncidentBook, memoryState, testClock } from './support.js';
+import { API_KEY, config, controller, deps, elasticLifecycle, incidentBook, memoryState, testClock } from './support.js';
 
 const INDEX_PATH = '/.internal.alerts-security.alerts-default-*/_search';
 
@@ -66,7 +66,7 @@ describe('elastic source: filter, grouping and query shape', () => {
     const es = await start(allFixtures());
     const clock = testClock('2025-06-02T12:00:00.000Z');
     const source = track(createElasticSource(config(es.url, { initialLookback: 6 * 3600 }), deps(clock)));
-    const book = new IncidentBook();
+    const book = incidentBook();
     const first = await source.poll(undefined, controller());
     book.apply(first.drafts);
 
@@ -144,7 +144,7 @@ describe('elastic source: filter, grouping and query shape', () => {
     const es = await start(allFixtures());
     const clock = testClock('2025-06-02T12:00:00.000Z');
     const source = track(createElasticSource(config(es.url, { initialLookback: 6 * 3600 }), deps(clock)));
-    const book = new IncidentBook();
+    const book = incidentBook();
     book.apply((await source.poll(undefined, controller())).drafts);
     const shell = es.docs.find((d) => d._id === SHELL_ID);
     if (!shell) throw new Error('fixture');
@@ -180,7 +180,7 @@ describe('elastic source: sub-alerts in later polls', () => {
     const clock = testClock('2025-06-02T10:10:00.000Z');
     const state = memoryState();
     const source = track(createElasticSource(config(es.url, { initialLookback: 3 * 3600 }), deps(clock, state)));
-    const book = new IncidentBook();
+    const book = incidentBook();
 
     const first = await source.poll(undefined, controller());
     book.apply(first.drafts);
@@ -212,7 +212,7 @@ describe('elastic source: sub-alerts in later polls', () => {
     const es = await start(firstWave());
     const clock = testClock('2025-06-02T10:10:00.000Z');
     const cfg = config(es.url, { initialLookback: 3 * 3600 });
-    const book = new IncidentBook();
+    const book = incidentBook();
     const first = await track(createElasticSource(cfg, deps(clock))).poll(undefined, controller());
     book.apply(first.drafts);
 
@@ -237,7 +237,7 @@ describe('elastic source: sub-alerts in later polls', () => {
     const es = await start([...blocks]);
     const clock = testClock('2025-06-02T09:20:00.000Z');
     const source = track(createElasticSource(config(es.url), deps(clock)));
-    const book = new IncidentBook();
+    const book = incidentBook();
 
     const first = await source.poll(undefined, controller());
     expect(first.drafts).toEqual([]); // never a sub-alert as its own incident

@@ -1,15 +1,14 @@
 /** Helpers for the Elastic source tests: config, deps with a persisted-like state, and a mergeDraft-based book. */
 import { afterEach } from 'vitest';
-import { mergeDraft, type Incident, type IncidentDraft } from '../../../src/core/incident.js';
 import type { AdapterDeps, Clock, Collection, SourceAdapter } from '../../../src/core/ports.js';
 import type { JsonValue } from '../../../src/core/reply.js';
 import { startFakeElasticsearch, type FakeElasticsearch, type FakeElasticsearchOptions, type FakeHit } from '../../support/fakes/elasticsearch.js';
-import { memoryState, testClock } from '../../support/state.js';
+import { silentLogger } from '../../../src/lib/logger.js';
+import { elasticConfigSchema, type ElasticConfig } from '../../../src/sources/elastic/config.js';
+import { IncidentBook, memoryState, testClock } from '../../support/state.js';
 
 // Shared with the other sources' tests: a state that survives "restarts" (hand it to a new adapter) and a clock.
 export { memoryState, testClock };
-import { silentLogger } from '../../../src/lib/logger.js';
-import { elasticConfigSchema, type ElasticConfig } from '../../../src/sources/elastic/config.js';
 
 export const API_KEY = 'VnVhQ2ZHY0JDZGJrUW0tZTVhT3g6dWkybHAyYXhUTm1zeWFrdzl0dk5udw==';
 
@@ -58,36 +57,9 @@ export function deps(clock: Clock, state: Collection<JsonValue> = memoryState())
   return { logger: silentLogger, clock, state };
 }
 
-/**
- * What the pipeline does with drafts, reduced to its storage rule: a new sourceId creates an incident, a known one
- * is merged with the real `mergeDraft`. Counts creations so "no new incident" is checkable.
- */
-export class IncidentBook {
-  readonly incidents = new Map<string, Incident>();
-  created = 0;
-  updated = 0;
-
-  apply(drafts: readonly IncidentDraft[]): void {
-    for (const draft of drafts) {
-      const stored = this.incidents.get(draft.sourceId);
-      if (!stored) {
-        this.incidents.set(draft.sourceId, { ...draft, source: 'elastic', key: draft.sourceId, firstSeenAt: '2026-01-01T00:00:00.000Z', revision: 1 });
-        this.created++;
-        continue;
-      }
-      const merged = mergeDraft(stored, draft);
-      if (merged) {
-        this.incidents.set(draft.sourceId, merged);
-        this.updated++;
-      }
-    }
-  }
-
-  get(id: string): Incident {
-    const found = this.incidents.get(id);
-    if (!found) throw new Error(`no incident ${id}`);
-    return found;
-  }
+/** The pipeline's storage rule for Elastic drafts (see IncidentBook). */
+export function incidentBook(): IncidentBook {
+  return new IncidentBook('elastic');
 }
 
 export const controller = (): AbortSignal => new AbortController().signal;

@@ -10,8 +10,8 @@
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { mergeDraft, type Incident, type IncidentDraft } from '../../../src/core/incident.js';
 import { answerFault, FaultQueue, listen, utcMs, type HttpFault, type TlsPair } from '../http-fake.js';
+import { IncidentBook } from '../state.js';
 
 export function illumioFixture<T = unknown>(name: string): T {
   return JSON.parse(readFileSync(new URL(`../../fixtures/illumio/${name}`, import.meta.url), 'utf8')) as T;
@@ -201,37 +201,7 @@ export function eventAt(template: Json, time: string | number, patch: Json = {})
 
 // ------------------------------------------------------------------ the pipeline's dedupe, in miniature
 
-/**
- * What the core pipeline does with drafts, reduced to its dedupe rule: a new (source, sourceId) is stored and
- * "posted" once; a draft for a stored one is merged with the real `mergeDraft` (a "card edit" when it brings news).
- */
-export function incidentLedger(): {
-  apply(drafts: readonly IncidentDraft[]): void;
-  readonly incidents: Map<string, Incident>;
-  readonly posts: string[];
-  readonly edits: string[];
-} {
-  const incidents = new Map<string, Incident>();
-  const posts: string[] = [];
-  const edits: string[] = [];
-  return {
-    incidents,
-    posts,
-    edits,
-    apply(drafts) {
-      for (const d of drafts) {
-        const stored = incidents.get(d.sourceId);
-        if (!stored) {
-          incidents.set(d.sourceId, { ...d, source: 'illumio', key: d.key ?? d.sourceId, firstSeenAt: d.createdAt, revision: 1 });
-          posts.push(d.sourceId);
-          continue;
-        }
-        const merged = mergeDraft(stored, d);
-        if (merged) {
-          incidents.set(d.sourceId, merged);
-          edits.push(d.sourceId);
-        }
-      }
-    },
-  };
+/** The pipeline's storage rule for Illumio drafts (see IncidentBook). */
+export function incidentLedger(): IncidentBook {
+  return new IncidentBook('illumio');
 }
