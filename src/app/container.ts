@@ -8,6 +8,7 @@ import { createDeliveryWorker, type DeliveryWorker } from '../core/delivery-work
 import { createHealthTracker, type HealthTracker } from '../core/health.js';
 import { createIncidentService, pendingSyncRecord } from '../core/incident-service.js';
 import type { Logger } from '../core/logger.js';
+import { createKeyedMutex } from '../core/keyed-mutex.js';
 import { createOutbox, type Outbox } from '../core/outbox.js';
 import { createPipeline, type Pipeline } from '../core/pipeline.js';
 import type {
@@ -99,8 +100,10 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
   const admins = (): AdminNotifier | undefined => late.telegram?.admins;
   const health = createHealthTracker({ clock, admins, redact: redactText });
 
+  const locks = createKeyedMutex();
   const pipeline = createPipeline({
     sources,
+    locks,
     incidents: incidentsCollection,
     keys,
     ledger,
@@ -118,6 +121,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     },
   });
   const service = createIncidentService({
+    locks,
     incidents: incidentsCollection,
     keys,
     sources,

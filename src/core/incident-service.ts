@@ -18,7 +18,7 @@ import { refOf, type ForwardState, type Incident } from './incident.js';
 import type { Logger } from './logger.js';
 import type { Pipeline } from './pipeline.js';
 import type { AuditLog, CardAction, Clock, Collection, Forwarder, IncidentService, SourceAdapter, Validator } from './ports.js';
-import { createKeyedMutex } from '../lib/keyed-mutex.js';
+import { createKeyedMutex, type KeyedMutex } from './keyed-mutex.js';
 
 /** Late sub-events still to be sent to a forwarder (one record per forwarder and incident). */
 export interface PendingSync {
@@ -47,6 +47,8 @@ export interface IncidentServiceDeps {
   sources: ReadonlyMap<string, SourceAdapter>;
   forwarders: ReadonlyMap<string, Forwarder>;
   pipeline: Pipeline;
+  /** Shared with the pipeline, so a poll's merge and a person's change of one incident never interleave. */
+  locks?: KeyedMutex;
   audit: AuditLog;
   clock: Clock;
   logger: Logger;
@@ -114,7 +116,7 @@ interface SyncLoop {
 
 export function createIncidentService(deps: IncidentServiceDeps): IncidentService & ForwardSync {
   const { incidents, clock, logger } = deps;
-  const perKey = createKeyedMutex();
+  const perKey = deps.locks ?? createKeyedMutex();
   const stopping = new AbortController();
   const loops = new Map<string, SyncLoop>();
   const syncAttempts = deps.syncAttempts ?? 8;

@@ -7,6 +7,7 @@ import { errorMessage } from './errors.js';
 import type { HealthTracker } from './health.js';
 import { incidentRef, mergeDraft, type Incident, type IncidentDraft } from './incident.js';
 import type { Logger } from './logger.js';
+import type { KeyedMutex } from './keyed-mutex.js';
 import type { Outbox } from './outbox.js';
 import type { Clock, Collection, DestinationResolver, SourceAdapter } from './ports.js';
 
@@ -29,6 +30,12 @@ export interface PipelineDeps {
   logger: Logger;
   /** Called after a stored incident changed (late sub-events, status): forwarders sync, cards are edited. */
   onUpdated?: (incident: Incident, previous: Incident) => void;
+  /**
+   * Per-incident write lock shared with the incident service (key `write:<ref>`): a poll's merge must not
+   * overwrite an acknowledgement or a forward outcome stored at the same moment. `applyDraft` and
+   * `saveChanged` expect their caller to hold it.
+   */
+  locks?: KeyedMutex;
   /** Polls in a row when a source says there is more (page cap). */
   maxRounds?: number;
 }
@@ -130,7 +137,9 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
           const result = await source.poll(cursor, signal);
           for (const draft of result.drafts) {
             try {
-              totals[await store(sourceId, draft)] += 1;
+              const ref = incidentRef(sourceId, draft.sourceId);
+              const outcome = deps.locks ? await deps.locks.run(`write:${ref}`, () => store(sourceId, draft)) : await store(sourceId, draft);
+              totals[outcome] += 1;
             } catch (error) {
               // A store failure must stop the cursor: rethrow. Anything else is one poison item.
               if ((error as { kind?: string }).kind === 'store') throw error;

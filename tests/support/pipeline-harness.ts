@@ -9,6 +9,7 @@ import { createDeliveryWorker } from '../../src/core/delivery-worker.js';
 import { createHealthTracker } from '../../src/core/health.js';
 import type { Incident, IncidentDraft } from '../../src/core/incident.js';
 import { createIncidentService } from '../../src/core/incident-service.js';
+import { createKeyedMutex } from '../../src/core/keyed-mutex.js';
 import { createOutbox } from '../../src/core/outbox.js';
 import { createPipeline } from '../../src/core/pipeline.js';
 import type { AdminNotifier, ChatLifecycle, ChatNotifier, DeliveryLimits, PollResult, SourceAdapter, Store } from '../../src/core/ports.js';
@@ -107,8 +108,10 @@ export async function createHarness<S extends SourceAdapter = FakeSource>(option
   await outbox.load();
   const health = createHealthTracker({ clock, admins: () => admins, redact: (s) => s });
   const sources = new Map<string, SourceAdapter>([[source.id, source]]);
+  const locks = createKeyedMutex();
   const pipeline = createPipeline({
     sources,
+    locks,
     incidents,
     keys,
     ledger: store.collection('ledger', ledgerRecord),
@@ -120,7 +123,7 @@ export async function createHarness<S extends SourceAdapter = FakeSource>(option
     logger: silentLogger,
   });
   const audit = createAuditLog(store.collection('audit', auditRecord), clock);
-  const service = createIncidentService({ incidents, keys, sources, forwarders: new Map(), pipeline, audit, clock, logger: silentLogger, redact: (s) => s, forwardBackoffMs: 1 });
+  const service = createIncidentService({ locks, incidents, keys, sources, forwarders: new Map(), pipeline, audit, clock, logger: silentLogger, redact: (s) => s, forwardBackoffMs: 1 });
   const worker = createDeliveryWorker({
     outbox,
     incidents,

@@ -9,7 +9,7 @@ import { AppError, isAppError } from '../../core/errors.js';
 import type { Incident } from '../../core/incident.js';
 import type { AdapterDeps, Forwarder, ForwardResult } from '../../core/ports.js';
 import type { HttpClient } from '../../lib/http.js';
-import { createKeyedMutex } from '../../lib/keyed-mutex.js';
+import { createKeyedMutex } from '../../core/keyed-mutex.js';
 import { redactValue } from '../../lib/redact.js';
 import { createSoarClient, isTransient } from './client.js';
 import type { SoarConfig } from './config.js';

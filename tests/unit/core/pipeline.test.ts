@@ -218,3 +218,30 @@ describe('card edits racing deliveries', () => {
     expect(h.notifier.postedKeys()).toEqual(['INC-R']);
   });
 });
+
+describe('concurrent writers of one incident', () => {
+  it('a poll merging late sub-events and a person acknowledging at the same moment both survive', async () => {
+    const h = await createHarness();
+    h.source.items = [draft('w-1', { subEvents: [{ id: 'a', title: 'first' }] })];
+    await h.pipeline.pollOnce('fake', signal);
+    // Slow down the poll's read of the stored incident so the acknowledgement lands inside its merge.
+    const get = h.incidents.get.bind(h.incidents);
+    let slow = true;
+    h.incidents.get = async (id) => {
+      const value = await get(id);
+      if (slow && id === 'fake:w-1') {
+        slow = false;
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      return value;
+    };
+    h.source.items.push(draft('w-1', { subEvents: [{ id: 'b', title: 'late' }] }));
+    const actor = { platform: 'telegram', userId: '7', name: 'Ann', role: 'analyst' as const, locale: 'en', chat: { id: '100', type: 'private' as const } };
+    const poll = h.pipeline.pollOnce('fake', signal);
+    await new Promise((r) => setTimeout(r, 10));
+    await Promise.all([poll, h.service.acknowledge('fake:w-1', actor)]);
+    const stored = await get('fake:w-1');
+    expect(stored?.ack?.by).toContain('Ann');
+    expect(stored?.subEvents.map((e) => e.id)).toEqual(['a', 'b']);
+  });
+});

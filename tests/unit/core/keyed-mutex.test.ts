@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createKeyedMutex } from '../../../src/lib/keyed-mutex.js';
+import { createKeyedMutex } from '../../../src/core/keyed-mutex.js';
 
 function deferred(): { promise: Promise<void>; resolve: () => void } {
   let resolve = (): void => undefined;
