@@ -17,6 +17,12 @@ export type { MaxpatrolConfig } from './config.js';
 
 /** Incidents enriched in parallel per poll: enough to hide latency, few enough not to load the Core. */
 const ENRICH_CONCURRENCY = 4;
+/**
+ * Polls in a row whose card or events call failed for the same incident (while the list answered) before the
+ * incident is posted from its list entry alone. Until then the poll fails and is retried with backoff, as for any
+ * outage; after it, one incident whose card the Core cannot serve no longer blocks every incident behind it.
+ */
+export const ENRICH_ATTEMPTS = 3;
 
 interface ListEntry {
   readonly id: string;
@@ -59,6 +65,8 @@ export function createMaxpatrolSource(config: MaxpatrolConfig, deps: AdapterDeps
    * the cursor we returned with it (it saves the cursor after the enqueue); a failed poll never marks anything.
    */
   const stored = new Map<string, Emitted>();
+  /** Incident id → polls in a row whose enrichment failed as unavailable. */
+  const enrichFailures = new Map<string, number>();
   let last: { input: string | undefined; output: string | undefined; emitted: Map<string, Emitted> } | undefined;
 
   function noteCommit(cursor: string | undefined): void {
@@ -68,6 +76,24 @@ export function createMaxpatrolSource(config: MaxpatrolConfig, deps: AdapterDeps
     last = undefined;
   }
 
+  /**
+   * Whether a failed card/events call may be passed over (the draft then carries what the list said). A malformed
+   * answer always may; an unavailable one only once it has failed ENRICH_ATTEMPTS polls in a row for this incident.
+   */
+  function passOver(id: string, error: unknown, strict: boolean, signal: AbortSignal): boolean {
+    if (strict) return false;
+    const kind = errorKind(error);
+    if (kind === 'invalid-response') return true;
+    // A poll cut short (shutdown, scheduler timeout) says nothing about this incident.
+    if (kind !== 'unavailable' || signal.aborted) return false;
+    const failures = (enrichFailures.get(id) ?? 0) + 1;
+    enrichFailures.set(id, failures);
+    if (enrichFailures.size > 1000) enrichFailures.delete(enrichFailures.keys().next().value as string);
+    if (failures < ENRICH_ATTEMPTS) return false;
+    log.warn('maxpatrol incident posted without its card: the Core keeps failing to serve it', { incident: id, attempts: failures, error: errorMessage(error) });
+    return true;
+  }
+
   async function enrich(entry: { id: string; item?: IncidentListItem; raw?: unknown }, fallbackCreatedAt: string | undefined, signal: AbortSignal, strict: boolean): Promise<IncidentDraft | undefined> {
     const { id } = entry;
     let card: Awaited<ReturnType<MaxpatrolClient['getCard']>>;
@@ -75,7 +101,7 @@ export function createMaxpatrolSource(config: MaxpatrolConfig, deps: AdapterDeps
       card = await client.getCard(id, signal);
     } catch (error) {
       // A malformed card must not hold back the incident itself: post what the list said.
-      if (strict || errorKind(error) !== 'invalid-response') throw error;
+      if (!passOver(id, error, strict, signal)) throw error;
       log.warn('maxpatrol incident card unreadable', { incident: id, error: errorMessage(error) });
     }
     if (strict && !card) throw new AppError('not-found', 'maxpatrol incident not found');
@@ -85,7 +111,7 @@ export function createMaxpatrolSource(config: MaxpatrolConfig, deps: AdapterDeps
       if (events.dropped) log.warn('maxpatrol events without id left out', { incident: id, dropped: events.dropped });
     } catch (error) {
       const kind = errorKind(error);
-      if (kind !== 'invalid-response' && kind !== 'not-found') throw error;
+      if (kind !== 'not-found' && !passOver(id, error, strict, signal)) throw error;
       log.warn('maxpatrol incident events unreadable', { incident: id, kind, error: errorMessage(error) });
     }
     let eventsTotal: number | undefined;
@@ -93,10 +119,12 @@ export function createMaxpatrolSource(config: MaxpatrolConfig, deps: AdapterDeps
       try {
         eventsTotal = await client.countEvents(id, signal);
       } catch (error) {
-        if (isAppError(error) && (error.kind === 'auth' || error.kind === 'unavailable' || error.kind === 'rate-limited')) throw error;
+        if (isAppError(error) && (error.kind === 'auth' || error.kind === 'rate-limited')) throw error;
+        if (errorKind(error) === 'unavailable' && !passOver(id, error, strict, signal)) throw error;
         log.warn('maxpatrol events count unreadable', { incident: id, error: errorMessage(error) });
       }
     }
+    enrichFailures.delete(id);
     return mapIncident({
       id,
       ...(entry.item ? { item: entry.item } : {}),

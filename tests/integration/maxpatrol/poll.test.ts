@@ -1,7 +1,9 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { AppError } from '../../../src/core/errors.js';
+import type { IncidentDraft } from '../../../src/core/incident.js';
+import { ENRICH_ATTEMPTS } from '../../../src/sources/maxpatrol/index.js';
 import { mpFixture, startFakeMaxpatrol, type FakeItem, type FakeMaxpatrol } from '../../support/fakes/maxpatrol.js';
-import { PipelineSim, makeItems, testClock, signal, sourceFor } from './helpers.js';
+import { PipelineSim, makeItems, testClock, signal, sourceFor, toIncident } from './helpers.js';
 
 const NOW = '2024-11-28T07:00:00.000Z';
 const fixtureItems = (): FakeItem[] => mpFixture<{ incidents: FakeItem[] }>('incidents_list_response.json').incidents;
@@ -243,6 +245,41 @@ describe('maxpatrol poll', () => {
     fake.fail('card', { status: 503 });
     const source = sourceFor(fake, testClock(NOW));
     await expect(source.poll(undefined, signal())).rejects.toMatchObject({ kind: 'unavailable' });
+  });
+
+  it('one incident whose card the Core keeps failing: the poll fails and is retried, then that incident goes out from its list entry and the rest flow', async () => {
+    const items = makeItems(3, '2024-11-28T06:00:00.000Z', 1000);
+    const poison = items[1]?.id as string;
+    fake.add(...items);
+    fake.fail('card', { status: 500, incidentId: poison }, Infinity);
+    const source = sourceFor(fake, testClock(NOW));
+    const sim = new PipelineSim();
+    for (let attempt = 1; attempt < ENRICH_ATTEMPTS; attempt++) {
+      await expect(sim.pollOnce(source)).rejects.toMatchObject({ kind: 'unavailable', status: 500 });
+      expect(sim.cursor).toBeUndefined();
+    }
+    const result = await sim.pollOnce(source);
+    expect(result.drafts.map((d) => d.sourceId)).toEqual(items.map((i) => i.id));
+    const degraded = result.drafts.find((d) => d.sourceId === poison);
+    // What the list said: key, name, status, severity; no card description.
+    expect(degraded).toMatchObject({ key: 'INC-a0001', title: 'Incident a1', status: 'New', severity: 'medium' });
+    expect(degraded?.description).toBeUndefined();
+    expect(result.drafts.find((d) => d.sourceId !== poison)?.description).toMatch(/^Card of INC-a000/);
+    // A Refresh still insists on the card.
+    await expect(source.refresh?.(toIncident(degraded as IncidentDraft), signal())).rejects.toMatchObject({ kind: 'unavailable' });
+  });
+
+  it('a card that fails once and then answers does not degrade the incident', async () => {
+    const items = makeItems(1, '2024-11-28T06:00:00.000Z', 1000);
+    fake.add(...items);
+    const source = sourceFor(fake, testClock(NOW));
+    for (let round = 0; round < ENRICH_ATTEMPTS + 1; round++) {
+      fake.fail('card', { status: 502 });
+      await expect(source.poll(undefined, signal())).rejects.toMatchObject({ kind: 'unavailable' });
+      // Answers on the retry: the failure count starts again from zero.
+      const { drafts } = await source.poll(undefined, signal());
+      expect(drafts[0]?.description).toBe('Card of INC-a0000');
+    }
   });
 
   it('re-reads the overlap cheaply once stored, and re-emits an incident whose status changed', async () => {

@@ -26,6 +26,8 @@ export interface RecordedRequest {
 export interface Fault extends HttpFault {
   /** Let this many calls of the route through before the fault starts (e.g. fail the second page). */
   readonly after?: number;
+  /** Only calls about this incident (card, events, count, transition). */
+  readonly incidentId?: string;
 }
 
 export type FakeItem = Record<string, unknown> & { id: string; created: string };
@@ -148,7 +150,7 @@ export async function startFakeMaxpatrol(options: FakeMaxpatrolOptions = {}): Pr
       });
       if (route === 'unknown') return json(res, 404, { error: 'no such route' });
 
-      const fault = faults.take(route);
+      const fault = faults.take(route, (f) => f.incidentId === undefined || f.incidentId === id);
       if (fault && (await answerFault(res, fault))) return;
 
       if (route === 'token') {
