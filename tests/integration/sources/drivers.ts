@@ -4,7 +4,7 @@
  * cursor's time), so one table of faults, certificates and clocks runs against all four sources alike.
  */
 import { randomUUID } from 'node:crypto';
-import type { SourceAdapter } from '../../../src/core/ports.js';
+import type { AdapterDeps, SourceAdapter } from '../../../src/core/ports.js';
 import { createElasticSource } from '../../../src/sources/elastic/index.js';
 import { illumioConfigSchema } from '../../../src/sources/illumio/config.js';
 import { createIllumioSource } from '../../../src/sources/illumio/index.js';
@@ -116,16 +116,53 @@ function parseJson(text: string | undefined): Record<string, unknown> | undefine
   return JSON.parse(text) as Record<string, unknown>;
 }
 
-/** Builds the adapter; when that throws (bad config), the fake is closed before the error goes on. */
-function guarded<T>(fake: { close(): Promise<void> }, build: () => T): Promise<T> {
-  try {
-    return Promise.resolve(build());
-  } catch (error) {
-    return fake.close().then(() => Promise.reject(error instanceof Error ? error : new Error(String(error))));
-  }
+const msOf = (value: unknown): number | undefined => (typeof value === 'string' ? Date.parse(value) : undefined);
+
+/** Config keys every driver sets the same way: look-back, CA file, then the test's own overrides. */
+function common(options: DriverOptions, paging: Record<string, unknown>): Record<string, unknown> {
+  return { ...LOOKBACK, ...(options.caFile ? { caFile: options.caFile } : {}), ...(options.pageSize ? paging : {}), ...options.config };
 }
 
-const msOf = (value: unknown): number | undefined => (typeof value === 'string' ? Date.parse(value) : undefined);
+interface FakeHandle {
+  down(): Promise<void>;
+  up(): Promise<void>;
+  clearFaults(): void;
+  close(): Promise<void>;
+}
+
+/** What differs between sources; `assemble` adds the adapter, its state, logger and lifecycle. */
+interface Parts extends Pick<Driver, 'name' | 'clock' | 'secrets' | 'addItem' | 'fault' | 'dataRequests' | 'cursorTime'> {
+  readonly fake: FakeHandle;
+  build(deps: AdapterDeps): SourceAdapter;
+}
+
+/** Builds the adapter; when that throws (bad config), the fake is closed before the error goes on. */
+async function assemble(parts: Parts): Promise<Driver> {
+  const { fake, build: buildWith, ...specific } = parts;
+  const logger = recordingLogger();
+  const deps: AdapterDeps = { logger, clock: parts.clock, state: memoryState(parts.clock) };
+  const build = (): SourceAdapter => buildWith(deps);
+  let source: SourceAdapter;
+  try {
+    source = build();
+  } catch (error) {
+    await fake.close();
+    throw error;
+  }
+  return {
+    ...specific,
+    source,
+    rebuild: build,
+    logs: () => logger.records,
+    clearFaults: () => fake.clearFaults(),
+    down: () => fake.down(),
+    up: () => fake.up(),
+    async close() {
+      await source.close?.();
+      await fake.close();
+    },
+  };
+}
 
 async function maxpatrolDriver(options: DriverOptions): Promise<Driver> {
   const fake = await startFakeMaxpatrol({ expiresIn: 3600, ...(options.tls ? { tls: options.tls } : {}) });
@@ -138,20 +175,14 @@ async function maxpatrolDriver(options: DriverOptions): Promise<Driver> {
     username: 'socbot',
     password,
     clientSecret,
-    ...LOOKBACK,
-    ...(options.caFile ? { caFile: options.caFile } : {}),
-    ...(options.pageSize ? { pageSize: options.pageSize, maxPagesPerPoll: 1 } : {}),
-    ...options.config,
+    ...common(options, { pageSize: options.pageSize, maxPagesPerPoll: 1 }),
   });
-  const state = memoryState(clock);
-  const logger = recordingLogger();
-  const build = (): SourceAdapter => createMaxpatrolSource(config, { logger, clock, state });
-  const source = await guarded(fake, build);
   let seq = 0;
-  return {
+  return assemble({
     name: 'maxpatrol',
-    source,
+    fake,
     clock,
+    build: (deps) => createMaxpatrolSource(config, deps),
     secrets: () => [password, clientSecret, ...fake.issuedTokens],
     addItem(spec = {}) {
       seq++;
@@ -171,40 +202,23 @@ async function maxpatrolDriver(options: DriverOptions): Promise<Driver> {
       return id;
     },
     fault: (spec) => fake.fail('list', httpFault(spec), Infinity),
-    clearFaults: () => fake.clearFaults(),
-    down: () => fake.down(),
-    up: () => fake.up(),
     dataRequests: () => fake.count('list'),
     cursorTime: (cursor) => msOf(parseJson(cursor)?.created),
-    rebuild: build,
-    logs: () => logger.records,
-    async close() {
-      await source.close?.();
-      await fake.close();
-    },
-  };
+  });
 }
 
 async function elasticDriver(options: DriverOptions): Promise<Driver> {
   const fake = await startFakeElasticsearch({ apiKey: API_KEY, docs: [], ...(options.tls ? { tls: options.tls } : {}) });
   const clock = testClock(options.now);
-  const config = elasticConfig(fake.url, {
-    ...LOOKBACK,
-    ...(options.caFile ? { caFile: options.caFile } : {}),
-    ...(options.pageSize ? { pageSize: options.pageSize, maxPagesPerPoll: 1 } : {}),
-    ...options.config,
-  });
-  const state = memoryState(clock);
-  const logger = recordingLogger();
-  const build = (): SourceAdapter => createElasticSource(config, { logger, clock, state });
-  const source = await guarded(fake, build);
+  const config = elasticConfig(fake.url, common(options, { pageSize: options.pageSize, maxPagesPerPoll: 1 }));
   const base = singleAlerts().find((a) => a._id === C2_ID);
   if (!base) throw new Error('elastic fixture missing');
   let seq = 0;
-  return {
+  return assemble({
     name: 'elastic',
-    source,
+    fake,
     clock,
+    build: (deps) => createElasticSource(config, deps),
     secrets: () => [API_KEY],
     addItem(spec = {}) {
       seq++;
@@ -216,18 +230,9 @@ async function elasticDriver(options: DriverOptions): Promise<Driver> {
       return doc._id;
     },
     fault: (spec) => fake.fault(esFault(spec), { times: Infinity }),
-    clearFaults: () => fake.clearFaults(),
-    down: () => fake.down(),
-    up: () => fake.up(),
     dataRequests: () => fake.searches().length,
     cursorTime: (cursor) => msOf(parseJson(cursor)?.t),
-    rebuild: build,
-    logs: () => logger.records,
-    async close() {
-      await source.close?.();
-      await fake.close();
-    },
-  };
+  });
 }
 
 async function sophosDriver(options: DriverOptions): Promise<Driver> {
@@ -235,22 +240,14 @@ async function sophosDriver(options: DriverOptions): Promise<Driver> {
   const tenant = fake.tenant(TENANT_IDS.QNASTERS);
   tenant.alerts = [];
   const clock = testClock(options.now);
-  const config = centralConfig(fake, {
-    ...LOOKBACK,
-    ...(options.caFile ? { caFile: options.caFile } : {}),
-    ...(options.pageSize ? { maxPages: 1 } : {}),
-    ...options.config,
-  });
-  const state = memoryState(clock);
-  const logger = recordingLogger();
-  const build = (): SourceAdapter => createSophosSource(config, { logger, clock, state });
-  const source = await guarded(fake, build);
+  const config = centralConfig(fake, common(options, { maxPages: 1 }));
   const template = sophosFixture<{ items: Json[] }>('common-alerts-qnasters-page1.json').items[0];
   if (!template) throw new Error('sophos fixture missing');
-  return {
+  return assemble({
     name: 'sophos',
-    source,
+    fake,
     clock,
+    build: (deps) => createSophosSource(config, deps),
     secrets: () => [CENTRAL_SECRET, ...fake.issuedTokens],
     addItem(spec = {}) {
       const id = randomUUID();
@@ -264,22 +261,12 @@ async function sophosDriver(options: DriverOptions): Promise<Driver> {
       return id;
     },
     fault: (spec) => fake.fail('alerts', httpFault(spec), Infinity),
-    clearFaults: () => fake.clearFaults(),
-    down: () => fake.down(),
-    up: () => fake.up(),
     dataRequests: () => fake.count('alerts'),
     cursorTime(cursor) {
-      const tenants = parseJson(cursor)?.tenants as Record<string, { at?: string; since?: string }> | undefined;
-      const entry = tenants?.[TENANT_IDS.QNASTERS];
-      return msOf(entry?.at);
+      const tenants = parseJson(cursor)?.tenants as Record<string, { at?: string }> | undefined;
+      return msOf(tenants?.[TENANT_IDS.QNASTERS]?.at);
     },
-    rebuild: build,
-    logs: () => logger.records,
-    async close() {
-      await source.close?.();
-      await fake.close();
-    },
-  };
+  });
 }
 
 async function illumioDriver(options: DriverOptions): Promise<Driver> {
@@ -292,22 +279,16 @@ async function illumioDriver(options: DriverOptions): Promise<Driver> {
     apiSecret: PCE_SECRET,
     watchers: [{ eventType: '*' }],
     enrichWorkloads: false,
-    ...LOOKBACK,
-    ...(options.caFile ? { caFile: options.caFile } : {}),
     // A few requests per round: every round re-reads the look-back overlap, which alone fills a small answer.
-    ...(options.pageSize ? { maxResults: options.pageSize, maxRequestsPerPoll: 8 } : {}),
-    ...options.config,
+    ...common(options, { maxResults: options.pageSize, maxRequestsPerPoll: 8 }),
   });
-  const state = memoryState(clock);
-  const logger = recordingLogger();
-  const build = (): SourceAdapter => createIllumioSource(config, { logger, clock, state });
-  const source = await guarded(fake, build);
   const template = illumioFixture<Json[]>('events_pretty_cool_events_sample.json')[0];
   if (!template) throw new Error('illumio fixture missing');
-  return {
+  return assemble({
     name: 'illumio',
-    source,
+    fake,
     clock,
+    build: (deps) => createIllumioSource(config, deps),
     secrets: () => [PCE_SECRET, Buffer.from(`${PCE_USER}:${PCE_SECRET}`).toString('base64')],
     addItem(spec = {}) {
       const patch: Json = {};
@@ -319,18 +300,9 @@ async function illumioDriver(options: DriverOptions): Promise<Driver> {
       return String(event.href);
     },
     fault: (spec) => fake.fail('events', httpFault(spec), Infinity),
-    clearFaults: () => fake.clearFaults(),
-    down: () => fake.down(),
-    up: () => fake.up(),
     dataRequests: () => fake.eventRequests().length,
     cursorTime: (cursor) => msOf(parseJson(cursor)?.ts),
-    rebuild: build,
-    logs: () => logger.records,
-    async close() {
-      await source.close?.();
-      await fake.close();
-    },
-  };
+  });
 }
 
 export function startDriver(name: SourceName, options: DriverOptions): Promise<Driver> {
