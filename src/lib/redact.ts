@@ -22,6 +22,11 @@ export function registerSecret(value: string | undefined | null): void {
   // Basic auth headers carry base64 of "user:secret"; the raw value above covers the rest.
 }
 
+/** For short-lived secrets (access tokens renewed every hour) that would otherwise pile up for the process's life. */
+export function forgetSecret(value: string | undefined | null): void {
+  if (value) secrets.delete(value);
+}
+
 export function clearSecretsForTests(): void {
   secrets.clear();
 }

@@ -5,7 +5,7 @@
  * vendor error that echoes it cannot carry it into a log or a chat.
  */
 import type { Clock } from '../core/clock.js';
-import { registerSecret } from './redact.js';
+import { forgetSecret, registerSecret } from './redact.js';
 
 export interface FetchedToken {
   readonly value: string;
@@ -41,10 +41,16 @@ export function usableSeconds(lifetimeS: number, marginS: number): number {
 export function createTokenCache(options: TokenCacheOptions): TokenCache {
   let current: { readonly value: string; readonly renewAtMs: number } | undefined;
   let inflight: Promise<string> | undefined;
+  // Tokens stay masked for one generation after being replaced: a request in flight may still echo the old one.
+  let retired: string | undefined;
 
   async function fetchNew(signal: AbortSignal | undefined): Promise<string> {
     const fetched = await options.fetch(signal);
     registerSecret(fetched.value);
+    if (current && current.value !== fetched.value) {
+      forgetSecret(retired);
+      retired = current.value;
+    }
     const lifetimeS = fetched.expiresInS !== undefined && fetched.expiresInS > 0 ? fetched.expiresInS : options.defaultLifetimeS;
     current = { value: fetched.value, renewAtMs: options.clock.now().getTime() + usableSeconds(lifetimeS, options.renewMarginS) * 1000 };
     return fetched.value;

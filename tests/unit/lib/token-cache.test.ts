@@ -93,3 +93,19 @@ describe('token cache', () => {
     expect(redactText(`upstream said: bad token ${token}`)).toBe('upstream said: bad token [REDACTED]');
   });
 });
+
+describe('token cache and redaction', () => {
+  it('keeps the current and the previous token masked, and forgets older ones', async () => {
+    clearSecretsForTests();
+    const clock = testClock('2026-11-23T00:00:00Z');
+    const source = counting([10, 10, 10]);
+    const cache = createTokenCache({ fetch: source.fetch, clock, renewMarginS: 1, defaultLifetimeS: 10 });
+    await cache.get();
+    clock.advance(20_000);
+    await cache.get();
+    clock.advance(20_000);
+    await cache.get();
+    expect(redactText('token-value-3 token-value-2')).toBe('[REDACTED] [REDACTED]');
+    expect(redactText('token-value-1')).toBe('token-value-1');
+  });
+});
