@@ -67,6 +67,8 @@ export function createDeliveryWorker(options: DeliveryWorkerOptions): DeliveryWo
   let running = false;
   let timer: NodeJS.Timeout | undefined;
   const inFlight = new Set<Promise<void>>();
+  const notices = new Set<Promise<unknown>>();
+  const degradedLanes = new Set<Destination>();
   const idleWaiters: Array<() => void> = [];
 
   const laneOf = (dest: Destination): Lane => {
@@ -184,8 +186,10 @@ export function createDeliveryWorker(options: DeliveryWorkerOptions): DeliveryWo
       lane.failures = 0;
       if (lane.degraded) {
         lane.degraded = false;
+        degradedLanes.delete(dest);
         logger.info('deliveries recovered', { destination: dest });
-        await tellAdmins('delivery-recovered', { destination: dest });
+        // One notice for the whole outage: when the last degraded chat works again.
+        if (degradedLanes.size === 0) tellAdmins('delivery-recovered', { destination: dest });
       }
       lane.nextAt = clock.now().getTime() + limits.minIntervalMs;
     } catch (error) {
@@ -214,13 +218,13 @@ export function createDeliveryWorker(options: DeliveryWorkerOptions): DeliveryWo
       case 'permanent':
         await outbox.update({ ...head, state: 'dead', reason: failure.reason, sentAt: new Date(now).toISOString() });
         logger.error('delivery failed permanently', { destination: dest, ref: head.ref, reason: failure.reason });
-        await tellAdmins('delivery-dead-letter', { destination: dest, key: head.ref, reason: failure.reason });
+        tellAdmins('delivery-dead-letter', { destination: dest, key: head.ref, reason: failure.reason });
         return;
       case 'inactive': {
         for (const e of outbox.pendingFor(dest)) await outbox.update({ ...e, state: 'dead', reason: `chat inactive: ${failure.reason}`, sentAt: new Date(now).toISOString() });
         await options.lifecycle(platform)?.markInactive(dest, failure.reason);
         logger.warn('chat inactive, its pending items parked as dead letters', { destination: dest, reason: failure.reason });
-        await tellAdmins('delivery-chat-inactive', { destination: dest, reason: failure.reason });
+        tellAdmins('delivery-chat-inactive', { destination: dest, reason: failure.reason });
         return;
       }
       case 'migrated': {
@@ -242,7 +246,7 @@ export function createDeliveryWorker(options: DeliveryWorkerOptions): DeliveryWo
     if (attempts >= options.maxAttempts && chatWorksOtherwise) {
       await outbox.update({ ...head, attempts, firstFailedAt, state: 'dead', reason, sentAt: now.toISOString() });
       logger.error('delivery gave up on one item', { destination: dest, ref: head.ref, attempts, reason });
-      await tellAdmins('delivery-dead-letter', { destination: dest, key: head.ref, reason });
+      tellAdmins('delivery-dead-letter', { destination: dest, key: head.ref, reason });
       return;
     }
     await outbox.update({ ...head, attempts, firstFailedAt });
@@ -251,16 +255,22 @@ export function createDeliveryWorker(options: DeliveryWorkerOptions): DeliveryWo
     logger.warn('delivery failed, will retry', { destination: dest, ref: head.ref, attempts, reason });
     if (attempts >= options.maxAttempts && !lane.degraded) {
       lane.degraded = true;
-      await tellAdmins('delivery-degraded', { destination: dest, reason });
+      // A platform-wide outage degrades every chat at once; admins hear about the first one only.
+      if (degradedLanes.size === 0) tellAdmins('delivery-degraded', { destination: dest, reason });
+      degradedLanes.add(dest);
     }
   }
 
-  async function tellAdmins(key: string, vars: Record<string, string | number>): Promise<void> {
-    try {
-      await options.admins()?.notifyAdmins(key, vars);
-    } catch (error) {
-      logger.warn('admin notice failed', { key, error: errorMessage(error) });
-    }
+  /**
+   * Not awaited: notices travel through the same platform, possibly the one that is failing, and must never
+   * hold a chat's deliveries.
+   */
+  function tellAdmins(key: string, vars: Record<string, string | number>): void {
+    const admins = options.admins();
+    if (!admins) return;
+    const sent = admins.notifyAdmins(key, vars).catch((error: unknown) => logger.warn('admin notice failed', { key, error: errorMessage(error) }));
+    notices.add(sent);
+    void sent.finally(() => notices.delete(sent));
   }
 
   outbox.onChange(() => {
@@ -279,7 +289,7 @@ export function createDeliveryWorker(options: DeliveryWorkerOptions): DeliveryWo
       running = false;
       if (timer) clearTimeout(timer);
       timer = undefined;
-      const all = Promise.allSettled([...inFlight]);
+      const all = Promise.allSettled([...inFlight, ...notices]);
       await Promise.race([all, clock.sleep(graceMs)]);
       while (idleWaiters.length) idleWaiters.shift()?.();
     },

@@ -83,6 +83,18 @@ describe('pipeline and delivery', () => {
     expect(h.notices).toEqual(['delivery-degraded', 'delivery-recovered']);
   });
 
+  it('an outage of every chat is one degraded and one recovered notice, not one per chat', async () => {
+    const h = await createHarness({ chats: ['1', '2', '3'] });
+    h.source.items = [draft('m-1'), draft('m-2')];
+    h.notifier.failures = Array.from({ length: 15 }, () => ({ kind: 'transient' as const, reason: 'HTTP 502' }));
+    await h.pipeline.pollOnce('fake', signal);
+    h.worker.start();
+    await eventually(() => expect(h.notifier.postedKeys()).toHaveLength(6));
+    await h.worker.stop();
+    expect(h.notices).toEqual(['delivery-degraded', 'delivery-recovered']);
+    for (const chat of ['1', '2', '3']) expect(h.notifier.postedKeys(chat)).toEqual(['m-1', 'm-2']);
+  });
+
   it('waits retry_after on 429 for that chat only', async () => {
     const h = await createHarness({ chats: ['1', '2'] });
     h.source.items = [draft('r-1'), draft('r-2')];
