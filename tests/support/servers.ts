@@ -3,7 +3,7 @@
  * (`.ci/run` installs them). When a binary is missing the caller skips with a visible reason.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { chownSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { chownSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -32,7 +32,12 @@ export interface RunningServer {
 }
 
 export const REDIS_BIN = '/usr/bin/redis-server';
-export const PG_BIN = '/usr/lib/postgresql/15/bin';
+/** Debian installs each PostgreSQL major in its own folder; take the newest present. */
+export const PG_BIN = (() => {
+  const root = '/usr/lib/postgresql';
+  const versions = existsSync(root) ? readdirSync(root).filter((v) => /^\d+$/.test(v)).sort((a, b) => Number(b) - Number(a)) : [];
+  return join(root, versions[0] ?? '15', 'bin');
+})();
 
 export function haveRedis(): boolean {
   return existsSync(REDIS_BIN);
