@@ -20,7 +20,7 @@ import type { SophosAlert } from './schema.js';
 
 export { createSophosCentralClient, isForbidden, tenantIssueKey } from './central-client.js';
 export type * from './central-client.js';
-export { CLEAN_LEVELS, cleanLevelRisks, createIntelixClient, ipRisk, lookupKey, riskLabelKey, urlRisk } from './intelix.js';
+export { createIntelixClient, ipRisk, lookupKey, riskLabelKey, urlRisk } from './intelix.js';
 export type * from './intelix.js';
 export { mapAlert, mapSeverity, endpointInfo } from './map.js';
 export type { AlertContext, EndpointInfo } from './map.js';

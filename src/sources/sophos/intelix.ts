@@ -58,28 +58,6 @@ export const IP_CATEGORY_RISK: Readonly<Record<string, number>> = {
 
 const RANK_RISK: readonly IntelixRisk[] = ['UNCLASSIFIED', 'TRUSTED', 'LOW', 'MEDIUM', 'HIGH'];
 
-export const CLEAN_LEVELS = ['HIGH', 'HIGH_MEDIUM', 'MEDIUM', 'LOW', 'ALL'] as const;
-export type CleanLevel = (typeof CLEAN_LEVELS)[number];
-
-/**
- * The risks a clean level deletes. `ALL` includes TRUSTED, which sophos.md asks to confirm separately
- * (the connector included it silently); UNCLASSIFIED and UNKNOWN are never in any level.
- */
-export function cleanLevelRisks(level: CleanLevel): readonly IntelixRisk[] {
-  switch (level) {
-    case 'HIGH':
-      return ['HIGH'];
-    case 'HIGH_MEDIUM':
-      return ['HIGH', 'MEDIUM'];
-    case 'MEDIUM':
-      return ['MEDIUM'];
-    case 'LOW':
-      return ['LOW'];
-    case 'ALL':
-      return ['HIGH', 'MEDIUM', 'LOW', 'TRUSTED'];
-  }
-}
-
 export interface IntelixResult {
   /** The normalised value that was looked up. */
   readonly value: string;

@@ -38,3 +38,15 @@ describe('/cleanls deletion rules', () => {
     expect(parseCleanLevel(word)).toBe(level);
   });
 });
+
+describe('clean levels map to risks as the original connector did, TRUSTED only in ALL', () => {
+  it('has the exact table', () => {
+    expect(Object.fromEntries(CLEAN_LEVELS.map((l) => [l, cleanLevelRisks(l)]))).toEqual({
+      HIGH: ['HIGH'],
+      HIGH_MEDIUM: ['HIGH', 'MEDIUM'],
+      MEDIUM: ['MEDIUM'],
+      LOW: ['LOW'],
+      ALL: ['HIGH', 'MEDIUM', 'LOW', 'TRUSTED'],
+    });
+  });
+});

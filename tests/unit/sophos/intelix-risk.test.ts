@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { CLEAN_LEVELS, cleanLevelRisks, ipRisk, lookupKey, urlRisk } from '../../../src/sources/sophos/intelix.js';
+import { ipRisk, lookupKey, urlRisk } from '../../../src/sources/sophos/intelix.js';
 
 describe('lookupKey', () => {
   it.each([
@@ -45,17 +45,5 @@ describe('risk normalisation', () => {
     ['SEVERE', 'UNKNOWN'],
   ] as const)('URL riskLevel %s → %s', (level, risk) => {
     expect(urlRisk(level)).toBe(risk);
-  });
-});
-
-describe('clean levels', () => {
-  it('never delete UNCLASSIFIED or UNKNOWN, and only ALL reaches TRUSTED', () => {
-    expect(Object.fromEntries(CLEAN_LEVELS.map((l) => [l, cleanLevelRisks(l)]))).toEqual({
-      HIGH: ['HIGH'],
-      HIGH_MEDIUM: ['HIGH', 'MEDIUM'],
-      MEDIUM: ['MEDIUM'],
-      LOW: ['LOW'],
-      ALL: ['HIGH', 'MEDIUM', 'LOW', 'TRUSTED'],
-    });
   });
 });
