@@ -53,6 +53,8 @@ interface World {
   readonly dir: string;
   readonly proxies: Record<'telegram' | 'maxpatrol' | 'elastic' | 'central' | 'intelix' | 'illumio' | 'soar' | 'idmefv2', HostileProxy>;
   readonly issued: () => string[];
+  /** Stops the app once (the afterEach hook calls it again). */
+  readonly stop: () => Promise<void>;
 }
 
 const closers: (() => Promise<unknown> | unknown)[] = [];
@@ -111,11 +113,17 @@ async function startWorld(): Promise<World> {
     telegram: { pollTimeoutSeconds: 1, requestTimeoutSeconds: 1, quickAnswerMs: 1500, restartDelayMs: 200, rateLimits: SCALED_LIMITS },
   });
   await app.start();
-  closers.push(() => app.stop());
+  let stopped = false;
+  const stop = async (): Promise<void> => {
+    if (stopped) return;
+    stopped = true;
+    await app.stop();
+  };
+  closers.push(stop);
   const issued = (): string[] => [...mp.issuedTokens, ...central.issuedTokens, ...Object.values(proxies).flatMap((p) => p.credentials())];
   // A fresh MaxPatrol incident, so there is a card to forward.
   mp.add({ id: '00000001-0000-4000-8000-000000000001', key: 'INC-4242', name: 'Lateral movement', category: 'Attack', type: 'Test', status: 'New', severity: 'High', created: new Date(Date.now() - 60_000).toISOString(), assigned: null, isConfirmed: false });
-  return { app, fake, lines, dir, proxies, issued };
+  return { app, fake, lines, dir, proxies, issued, stop };
 }
 
 const poll = (w: World, id: string) => w.app.pipeline.pollOnce(id, new AbortController().signal).catch(() => undefined);
@@ -206,8 +214,7 @@ describe('secrets under hostile answers', () => {
     await proxies.telegram.up();
     await command(w, '/ping', 'Alive');
 
-    await w.app.stop();
-    closers.splice(closers.findIndex((c) => c.toString().includes('app.stop')), 1);
+    await w.stop();
     // The faults were really logged, and masked.
     const logs = w.lines.join('');
     for (const word of ['maxpatrol', 'elastic', 'sophos', 'illumio', 'soar', 'idmefv2', 'intelix']) expect(logs.toLowerCase()).toContain(word);
@@ -235,6 +242,8 @@ describe('redirects and unapproved chats', () => {
       const failed = await Promise.all(['maxpatrol', 'elastic', 'sophos', 'illumio'].map((id) => w.app.pipeline.pollOnce(id, new AbortController().signal).then(() => false, () => true)));
       // Sophos keeps its tenant list and reads per-tenant hosts directly, so its poll may still succeed.
       expect(failed).toEqual([true, true, expect.any(Boolean), true]);
+      // A followed redirect shows as a hit on the trap; the metadata address only as a hang, so one round of the rest.
+      if (!location.startsWith(trap.url)) continue;
       await command(w, '/cleanls Qnasters HIGH', /Would delete|Intelix|intelix|failed|unavailable|Sophos/);
       for (const target of [/SOAR/, /IDMEF/]) {
         const q = fake.press(fake.user(ADMIN, 'Admin', { language_code: 'en' }), ADMIN, card.messageId, target);
