@@ -138,7 +138,8 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
 
   const diagnostics = createDiagnostics({ health, outbox, ring, startedAt: clock.now(), sources });
   const onDemand = createOnDemandCommands(config, { incidents, clock, logger, audit, ...(sophosCentral ? { sophosCentral } : {}), store });
-  const commands: CommandModule[] = [createForwardCommand({ incidents }), ...onDemand.commands];
+  // /forward is offered only when there is somewhere to forward to.
+  const commands: CommandModule[] = [...(forwarders.size > 0 ? [createForwardCommand({ incidents })] : []), ...onDemand.commands];
   const actions: ActionHandler[] = [...onDemand.actions];
 
   const cleanls = onDemand.cleanls;

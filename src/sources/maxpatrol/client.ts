@@ -112,6 +112,9 @@ function safeCode(value: string | undefined): string | undefined {
 }
 
 export function createMaxpatrolClient(config: MaxpatrolConfig, deps: ClientDeps): MaxpatrolClient {
+  // The config loader registers these too; a client built any other way (tests, tools) must not depend on it.
+  registerSecret(config.password);
+  registerSecret(config.clientSecret);
   const timeoutMs = config.requestTimeout * 1000;
   const common = { caFile: config.caFile, timeoutMs, maxBytes: config.maxResponseBytes };
   const api: HttpClient = createHttpClient({ name: 'maxpatrol', baseUrl: config.url, ...common });

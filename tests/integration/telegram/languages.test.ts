@@ -60,8 +60,16 @@ describe('languages', () => {
     }
   });
 
-  it('/help lists only what the person may use', async () => {
-    h = await startHarness();
+  it('/help lists only what the person may use, and /forward only when a forwarder is configured', async () => {
+    const none = await startHarness();
+    await greetAdmins(none);
+    none.fake.message(none.admin, none.fake.privateChat(none.admin), '/help');
+    const withoutForwarders = await none.fake.waitFor(() => none.fake.messagesIn(none.admin.id).find((m) => m.visible.startsWith('Commands')));
+    expect(withoutForwarders.visible).not.toContain('/forward');
+    await none.stop();
+
+    const soar = { id: 'soar', labelKey: 'fwd-soar', forward: () => Promise.resolve({ ref: '1', created: true }) };
+    h = await startHarness({ forwarders: [soar] });
     await greetAdmins(h);
     const { fake, admin } = h;
     const analyst = fake.user(321321321, 'Analyst', { language_code: 'en' });
