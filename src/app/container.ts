@@ -49,6 +49,8 @@ export interface AppOverrides {
   delivery?: { globalIntervalMs?: number; backoffBaseMs?: number; backoffMaxMs?: number };
   /** Passed to the Telegram platform (e.g. scaled flood limits in tests). */
   telegram?: Record<string, unknown>;
+  /** How long start() waits for the Bot API before going on without it (default 15 s). */
+  telegramStartWaitMs?: number;
 }
 
 export interface App {
@@ -195,7 +197,6 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     ],
   });
 
-  let started = false;
   return {
     store,
     pipeline,
@@ -212,16 +213,21 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
       for (const id of sources.keys()) health.register(id, await cursors.get(id));
       await outbox.load();
       await service.resumeSyncs();
-      await platform.start();
+      // Telegram being unreachable must not stop the sources: incidents queue in the outbox meanwhile.
+      const telegramUp = platform.start().then(() => true);
+      const waitMs = overrides.telegramStartWaitMs ?? 15_000;
+      const up = await Promise.race([telegramUp, clock.sleep(waitMs).then(() => false)]);
+      if (!up) {
+        logger.warn('Telegram Bot API not reachable yet; sources are polled and incidents queued until it is', { apiRoot: new URL(config.telegram.apiRoot).host });
+      }
       worker.start();
       scheduler.start();
-      started = true;
       logger.info('socbot started', { sources: [...sources.keys()], forwarders: [...forwarders.keys()], store: store.kind });
     },
     async stop() {
       // Order: no new polls → no new updates → finish or park deliveries → close the store.
       await scheduler.stop();
-      if (started) await platform.stop();
+      await platform.stop();
       await worker.stop(10_000);
       await service.stop();
       for (const source of sources.values()) await source.close?.().catch(() => undefined);

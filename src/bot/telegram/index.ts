@@ -404,7 +404,8 @@ export function createTelegramBot(config: Config, deps: TelegramDeps): TelegramP
     let failures = 0;
     while (!stopping) {
       try {
-        await bot.init();
+        // grammY retries getMe on network errors for as long as it takes; the signal lets stop() end that wait.
+        await bot.init(stopSignal.signal as Parameters<typeof bot.init>[0]);
         await registerCommands();
         await bot.start({
           timeout: options.pollTimeoutSeconds ?? 30,
