@@ -65,6 +65,8 @@ export interface App {
   readonly scheduler: Scheduler;
   readonly sources: ReadonlyMap<string, SourceAdapter>;
   readonly logger: Logger;
+  /** Resolves with a reason when the app cannot go on (e.g. the bot token was rejected); never rejects. */
+  readonly fatal: Promise<string>;
   start(): Promise<void>;
   stop(): Promise<void>;
 }
@@ -149,7 +151,12 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
   const extensions: TelegramExtension[] = cleanls
     ? [(composer, tools) => registerCleanlsConversation(composer, { cleanls, actorOf: tools.actorOf, translate: tools.translate, send: tools.send, store: tools.store, logger: tools.logger })]
     : [];
+  let reportFatal: (reason: string) => void = () => undefined;
+  const fatal = new Promise<string>((resolve) => {
+    reportFatal = resolve;
+  });
   const platform = createTelegramBot(config, {
+    onFatal: (reason) => reportFatal(reason),
     store,
     logger: logger.child({ component: 'telegram' }),
     clock,
@@ -209,6 +216,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     scheduler,
     sources,
     logger,
+    fatal,
     async start() {
       for (const id of sources.keys()) health.register(id, await cursors.get(id));
       await outbox.load();

@@ -107,6 +107,16 @@ async function run(config: Config): Promise<number> {
     };
     process.once('SIGINT', () => shutdown('SIGINT'));
     process.once('SIGTERM', () => shutdown('SIGTERM'));
+    // A bot that can never reach its chats must not run on silently: stop and exit non-zero.
+    void running.fatal.then((reason) => {
+      if (stopping) return;
+      stopping = true;
+      logger.error('socbot cannot run', { reason });
+      running
+        .stop()
+        .catch(() => undefined)
+        .then(() => resolve(1));
+    });
   });
 }
 

@@ -144,4 +144,13 @@ sources:
     // A SIGKILL can only repeat what Telegram accepted before the outbox recorded it: one message in flight.
     expect(repeats).toBeLessThanOrEqual(1);
   }, 120_000);
+  it('exits 1 with a clear message when Telegram rejects the token, without printing it', async () => {
+    const { configFile, env } = await setup();
+    const wrong = '999999999:AAwrong-token-that-the-fake-refuses-123456';
+    const run = start(configFile, { ...env, TG_TOKEN: wrong });
+    children.push(run.child);
+    expect(await run.exited).toBe(1);
+    expect(run.output()).toContain('Telegram rejected the bot token (401)');
+    expect(run.output()).not.toContain(wrong);
+  }, 60_000);
 });

@@ -90,6 +90,8 @@ export interface TelegramDeps {
   readonly extensions?: readonly TelegramExtension[];
   /** Test and tuning knobs, see `optionsSchema`. */
   readonly options?: Readonly<Record<string, unknown>>;
+  /** Called when the platform cannot work at all (the token was rejected), so the process can exit loudly. */
+  readonly onFatal?: (reason: string) => void;
 }
 
 export interface TelegramPlatform {
@@ -422,6 +424,7 @@ export function createTelegramBot(config: Config, deps: TelegramDeps): TelegramP
         if (stopping) return;
         if (error instanceof GrammyError && error.error_code === 401) {
           logger.error('telegram rejected the bot token; polling stopped', telegramErrorMeta(error));
+          deps.onFatal?.('Telegram rejected the bot token (401): check telegram.token');
           return;
         }
         failures++;
