@@ -224,7 +224,9 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
       // Telegram being unreachable must not stop the sources: incidents queue in the outbox meanwhile.
       const telegramUp = platform.start().then(() => true);
       const waitMs = overrides.telegramStartWaitMs ?? 15_000;
-      const up = await Promise.race([telegramUp, clock.sleep(waitMs).then(() => false)]);
+      const waiting = new AbortController();
+      const up = await Promise.race([telegramUp, clock.sleep(waitMs, waiting.signal).then(() => false)]);
+      waiting.abort();
       if (!up) {
         logger.warn('Telegram Bot API not reachable yet; sources are polled and incidents queued until it is', { apiRoot: new URL(config.telegram.apiRoot).host });
       }
