@@ -5,7 +5,7 @@
 import { DateTime } from 'luxon';
 import { ASSET_KINDS, type Incident, type Severity, type SubEvent } from '../core/incident.js';
 import type { Line, Span } from '../core/reply.js';
-import { cleanLine, cleanText, truncateUnits } from './text.js';
+import { cleanLine, cleanText, truncateUnits } from '../core/text.js';
 
 export type Translate = (key: string, vars?: Readonly<Record<string, string | number>>) => string;
 

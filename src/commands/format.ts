@@ -3,31 +3,21 @@
  * line and clipped here, and escaped later by the platform renderer (Reply lines are plain text).
  */
 import { DateTime } from 'luxon';
-
-// C0/C1 controls, bidi overrides/isolates and zero-width characters that could disguise text.
-// eslint-disable-next-line no-control-regex
-const INVISIBLE = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u200b\u200c\u200e\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]/g;
-const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+import { cleanLine, cleanText as cleanMultiline, truncateUnits } from '../core/text.js';
 
 /** One line of untrusted text: invisible characters dropped, line breaks and tabs as spaces. */
 export function oneLine(text: string | undefined): string {
-  if (!text) return '';
-  return text.replace(LONE_SURROGATE, '\ufffd').replace(/[\r\n\t\u2028\u2029]+/g, ' ').replace(INVISIBLE, '').replace(/ {2,}/g, ' ').trim();
+  return text ? cleanLine(text) : '';
 }
 
 /** Multi-line untrusted text for exports: line breaks kept (CR LF → LF), invisible characters dropped. */
 export function cleanText(text: string | undefined): string {
-  if (!text) return '';
-  return text.replace(LONE_SURROGATE, '\ufffd').replace(/\r\n?/g, '\n').replace(INVISIBLE, '').trim();
+  return text ? cleanMultiline(text).trim() : '';
 }
 
-/** At most `max` UTF-16 units, never splitting a surrogate pair, `…` when cut. */
+/** At most `max` UTF-16 units, never splitting a surrogate pair or an emoji, `…` when cut. */
 export function clip(text: string, max: number): string {
-  if (text.length <= max) return text;
-  let end = Math.max(0, max - 1);
-  const code = text.charCodeAt(end - 1);
-  if (code >= 0xd800 && code <= 0xdbff) end--;
-  return `${text.slice(0, end)}…`;
+  return truncateUnits(text, max);
 }
 
 /** A time in the configured zone for chat lines; the raw text when it does not parse. */

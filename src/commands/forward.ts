@@ -9,6 +9,7 @@ import { refOf, type Incident } from '../core/incident.js';
 import type { CommandContext, CommandModule, IncidentService } from '../core/ports.js';
 import type { Line, Reply } from '../core/reply.js';
 import { redactText } from '../lib/redact.js';
+import { clip } from './format.js';
 
 /** The targets the operator contract names; any other configured forwarder id is accepted too. */
 export const FORWARD_TARGETS = ['soar', 'idmefv2'] as const;
@@ -86,8 +87,4 @@ function failureReply(ctx: CommandContext, error: unknown, key: string, name: st
 
 function reply(...lines: string[]): Reply {
   return { lines };
-}
-
-function clip(text: string, max: number): string {
-  return text.length > max ? `${text.slice(0, max - 1)}…` : text;
 }

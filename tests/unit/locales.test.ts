@@ -46,7 +46,8 @@ describe('locales', () => {
   it('every message the Telegram interface uses exists and translates in every language', () => {
     const used = new Set<string>();
     const files = [
-      ...['card.ts', 'text.ts'].map((f) => join('src/bot', f)),
+      join('src/bot', 'card.ts'),
+      join('src/core', 'text.ts'),
       ...readdirSync('src/bot/telegram', { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.ts')).map((f) => join('src/bot/telegram', f)),
       ...['start', 'help', 'ping', 'debug', 'users'].map((c) => `src/commands/${c}.ts`),
       'src/core/approval.ts',

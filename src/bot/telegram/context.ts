@@ -8,7 +8,7 @@ import type { Actor, Role } from '../../core/access.js';
 import { effectiveRole, type ChatRecord, type Directory, type UserRecord } from '../../core/directory.js';
 import type { Locale } from '../../config/schema.js';
 import { pickLocale, type Vars } from '../../lib/i18n.js';
-import { cleanLine } from '../text.js';
+import { cleanLine } from '../../core/text.js';
 
 export const PLATFORM = 'telegram';
 

@@ -13,7 +13,7 @@ import type { Locale } from '../../config/schema.js';
 import { pickLocale, type Vars } from '../../lib/i18n.js';
 import { kindText } from '../../commands/ping.js';
 import { formatTime } from '../card.js';
-import { cleanLine } from '../text.js';
+import { cleanLine } from '../../core/text.js';
 import type { ButtonStore } from './callback-data.js';
 import { PLATFORM } from './context.js';
 import { telegramErrorMeta } from './errors.js';

@@ -6,7 +6,7 @@
 import type { Incident } from '../../core/incident.js';
 import { lineText, type Line, type Span } from '../../core/reply.js';
 import { buildCard, buildDetails, digestLine, isWebUrl, type CardOptions, type Translate } from '../card.js';
-import { splitUnits, truncateUnits, wellFormed } from '../text.js';
+import { splitUnits, truncateUnits, wellFormed } from '../../core/text.js';
 
 export const TEXT_LIMIT = 4096;
 export const CAPTION_LIMIT = 1024;

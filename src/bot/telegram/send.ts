@@ -8,7 +8,7 @@ import type { Requirement } from '../../core/access.js';
 import type { Logger } from '../../core/logger.js';
 import type { Reply } from '../../core/reply.js';
 import { isWebUrl } from '../card.js';
-import { cleanLine, truncateUnits } from '../text.js';
+import { cleanLine, truncateUnits } from '../../core/text.js';
 import type { ButtonStore } from './callback-data.js';
 import { isMessageGone, isNotModified, isParseError, telegramErrorMeta } from './errors.js';
 import { CAPTION_LIMIT, renderLines, type Rendered } from './render.js';

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { emptyAssets, type Incident } from '../../../src/core/incident.js';
 import { displayActor, sourceName } from '../../../src/bot/card.js';
 import { escapeHtml, renderCard, renderDigest, renderLines, TEXT_LIMIT } from '../../../src/bot/telegram/render.js';
-import { isWellFormed } from '../../../src/bot/text.js';
+import { isWellFormed } from '../../../src/core/text.js';
 import { parseTelegramHtml } from '../../support/fake-telegram.js';
 
 const t = (key: string, vars?: Readonly<Record<string, string | number>>): string => (vars ? `${key}(${Object.values(vars).join(',')})` : key);

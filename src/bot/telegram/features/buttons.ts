@@ -11,7 +11,7 @@ import { refOf, type Incident } from '../../../core/incident.js';
 import type { ActionContext, ActionHandler, ActionResult, CardAction } from '../../../core/ports.js';
 import type { JsonValue } from '../../../core/reply.js';
 import { displayActor, formatTime, type Translate } from '../../card.js';
-import { truncateUnits } from '../../text.js';
+import { truncateUnits } from '../../../core/text.js';
 import type { ButtonRecord } from '../callback-data.js';
 import type { BotContext } from '../context.js';
 import { APPROVAL_ACTION } from '../effects.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { cleanLine, cleanText, isWellFormed, prefixUnits, splitUnits, truncateUnits } from '../../../src/bot/text.js';
+import { cleanLine, cleanText, isWellFormed, prefixUnits, splitUnits, truncateUnits } from '../../../src/core/text.js';
 
 describe('text hygiene', () => {
   it('removes direction overrides, zero-width characters, controls and lone surrogates; keeps emoji joiners', () => {

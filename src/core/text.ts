@@ -1,7 +1,7 @@
 /**
- * Text hygiene shared by every chat platform: untrusted vendor and user text is cleaned of invisible or
- * direction-changing characters, and cut by UTF-16 code units (what Telegram counts) without ever splitting a
- * surrogate pair or a grapheme cluster.
+ * Text hygiene for everything a person reads (chat platforms, command replies): untrusted vendor and user text
+ * is cleaned of invisible or direction-changing characters, and cut by UTF-16 code units (what Telegram counts)
+ * without ever splitting a surrogate pair or a grapheme cluster.
  */
 
 // Lone surrogates cannot be encoded as UTF-8; Telegram rejects them.
